@@ -1,0 +1,94 @@
+"""Maintenance for the book's notebooks (not part of the lessons).
+
+    python tools/notebooks.py fix     # in every notebook: make the Colab set-up cell the first code
+                                      # cell, and drop outputs (except small ones of cells tagged
+                                      # nbval-check-output, which nbval compares)
+    python tools/notebooks.py check   # exit 1 if some notebook needs `fix`
+
+Run `fix` before committing a notebook.
+"""
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BOOK = ROOT / "book"
+COLAB_CELL = (ROOT / "tools" / "colab_cell.py").read_text().rstrip("\n")
+COLAB_TAG = "colab-setup"
+CHECKED_OUTPUT_TAG = "nbval-check-output"
+MAX_CHECKED_OUTPUT_CHARS = 2_000
+
+
+def notebooks():
+    return sorted(BOOK.glob("*.ipynb"))
+
+
+def source(cell):
+    src = cell.get("source", "")
+    return "".join(src) if isinstance(src, list) else src
+
+
+def tags(cell):
+    return set(cell.get("metadata", {}).get("tags", []))
+
+
+def colab_cell():
+    return {
+        "cell_type": "code",
+        "execution_count": None,
+        "metadata": {"tags": [COLAB_TAG, "hide-output"]},
+        "outputs": [],
+        "source": COLAB_CELL.splitlines(keepends=True),
+    }
+
+
+def stamped(nb):
+    """The notebook with the canonical Colab cell as its first code cell."""
+    cells = [c for c in nb["cells"] if COLAB_TAG not in tags(c)]
+    first_code = next((i for i, c in enumerate(cells) if c["cell_type"] == "code"), len(cells))
+    cells.insert(first_code, colab_cell())
+    return {**nb, "cells": cells}
+
+
+def output_chars(cell):
+    return len(json.dumps(cell.get("outputs", [])))
+
+
+def stripped(nb):
+    """The notebook without outputs, except small outputs of cells whose output nbval compares."""
+    cells = []
+    for cell in nb["cells"]:
+        cell = dict(cell)
+        if cell["cell_type"] == "code":
+            keep = CHECKED_OUTPUT_TAG in tags(cell) and output_chars(cell) <= MAX_CHECKED_OUTPUT_CHARS
+            if not keep:
+                cell["outputs"] = []
+                cell["execution_count"] = None
+        cell.get("metadata", {}).pop("execution", None)
+        cells.append(cell)
+    metadata = {k: v for k, v in nb.get("metadata", {}).items() if k != "widgets"}
+    return {**nb, "cells": cells, "metadata": metadata}
+
+
+def write(path, nb):
+    path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
+
+
+def main(command):
+    stale = []
+    for path in notebooks():
+        nb = json.loads(path.read_text())
+        fixed = stripped(stamped(nb))
+        if fixed != nb:
+            stale.append(path.name)
+            if command == "fix":
+                write(path, fixed)
+    for name in stale:
+        print(f"{'fixed' if command == 'fix' else 'needs fix'}: {name}")
+    return 1 if (command == "check" and stale) else 0
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2 or sys.argv[1] not in ("fix", "check"):
+        sys.exit(__doc__)
+    sys.exit(main(sys.argv[1]))
