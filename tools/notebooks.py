@@ -14,7 +14,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 BOOK = ROOT / "book"
 COLAB_CELL = (ROOT / "tools" / "colab_cell.py").read_text().rstrip("\n")
-COLAB_TAG = "colab-setup"
+COLAB_FIRST_LINE = COLAB_CELL.splitlines()[0]
+KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": "python3"}
 CHECKED_OUTPUT_TAG = "nbval-check-output"
 MAX_CHECKED_OUTPUT_CHARS = 2_000
 
@@ -36,15 +37,20 @@ def colab_cell():
     return {
         "cell_type": "code",
         "execution_count": None,
-        "metadata": {"tags": [COLAB_TAG, "hide-output"]},
+        "id": "colab-setup",
+        "metadata": {},
         "outputs": [],
         "source": COLAB_CELL.splitlines(keepends=True),
     }
 
 
+def is_colab_cell(cell):
+    return cell["cell_type"] == "code" and source(cell).startswith(COLAB_FIRST_LINE)
+
+
 def stamped(nb):
     """The notebook with the canonical Colab cell as its first code cell."""
-    cells = [c for c in nb["cells"] if COLAB_TAG not in tags(c)]
+    cells = [c for c in nb["cells"] if not is_colab_cell(c)]
     first_code = next((i for i, c in enumerate(cells) if c["cell_type"] == "code"), len(cells))
     cells.insert(first_code, colab_cell())
     return {**nb, "cells": cells}
@@ -66,7 +72,7 @@ def stripped(nb):
                 cell["execution_count"] = None
         cell.get("metadata", {}).pop("execution", None)
         cells.append(cell)
-    metadata = {k: v for k, v in nb.get("metadata", {}).items() if k != "widgets"}
+    metadata = {"kernelspec": KERNELSPEC, "language_info": {"name": "python"}}
     return {**nb, "cells": cells, "metadata": metadata}
 
 
