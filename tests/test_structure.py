@@ -1,0 +1,117 @@
+"""The book's structure: table of contents, the Colab cell, stored outputs, tags, configuration."""
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+import notebooks
+from conftest import ROOT, load_notebook
+
+NOTEBOOKS = notebooks.notebooks()
+ALLOWED_TAGS = {"hide-input", "hide-output", "remove-cell", "remove-input", "remove-output",
+                "raises-exception", "nbval-ignore-output", "nbval-check-output", "nbval-skip",
+                "skip-execution"}
+MAX_NOTEBOOK_BYTES = 150_000
+
+
+def toc_files():
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = [toc["root"]]
+    for part in toc.get("parts", []):
+        files += [chapter["file"] for chapter in part["chapters"]]
+    return files
+
+
+def resolve(entry):
+    matches = [ROOT / f"{entry}{suffix}" for suffix in (".ipynb", ".md") if (ROOT / f"{entry}{suffix}").exists()]
+    return matches[0] if matches else None
+
+
+def test_there_are_chapters():
+    assert NOTEBOOKS, "book/ holds no notebooks"
+
+
+def test_every_toc_entry_exists():
+    missing = [entry for entry in toc_files() if resolve(entry) is None]
+    assert not missing, f"_toc.yml lists files that do not exist: {missing}"
+
+
+def test_every_notebook_is_in_the_toc():
+    listed = {resolve(entry) for entry in toc_files()}
+    unlisted = [nb.name for nb in NOTEBOOKS if nb not in listed]
+    assert not unlisted, f"notebooks missing from _toc.yml: {unlisted}"
+
+
+def test_chapters_are_numbered_in_reading_order():
+    chapters = [resolve(entry).name for entry in toc_files()[1:]]
+    assert chapters == sorted(chapters), f"_toc.yml order differs from file numbering: {chapters}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_starts_with_the_colab_cell(path):
+    code_cells = [c for c in load_notebook(path)["cells"] if c["cell_type"] == "code"]
+    assert code_cells and notebooks.source(code_cells[0]) == notebooks.COLAB_CELL, (
+        f"{path.name}: the first code cell must be tools/colab_cell.py; run `python tools/notebooks.py fix`")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_is_committed_without_bulky_outputs(path):
+    nb = load_notebook(path)
+    assert notebooks.stripped(notebooks.stamped(nb)) == nb, (
+        f"{path.name} holds outputs or metadata that should not be committed; "
+        "run `python tools/notebooks.py fix`")
+    assert path.stat().st_size < MAX_NOTEBOOK_BYTES, f"{path.name} is {path.stat().st_size} bytes"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_no_stored_error_outputs(path):
+    errors = [o for c in load_notebook(path)["cells"] for o in c.get("outputs", [])
+              if o.get("output_type") == "error"]
+    assert not errors, f"{path.name} stores error outputs"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_only_known_cell_tags(path):
+    cells = load_notebook(path)["cells"]
+    unknown = {t for c in cells for t in notebooks.tags(c)} - ALLOWED_TAGS
+    assert not unknown, f"{path.name} uses unknown tags {unknown}"
+    for cell in cells:
+        if "nbval-skip" in notebooks.tags(cell):
+            assert "skip-execution" in notebooks.tags(cell), "nbval-skip must come with skip-execution"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_chapter_has_the_book_skeleton(path):
+    markdown = "\n".join(notebooks.source(c) for c in load_notebook(path)["cells"] if c["cell_type"] == "markdown")
+    assert re.match(r"# \d+\. ", markdown), f"{path.name} must open with '# N. Title'"
+    number = int(re.match(r"# (\d+)\.", markdown).group(1))
+    assert path.name.startswith(f"{number:02d}_"), f"{path.name}: title number {number} differs from file name"
+    for heading in ("## Setup", "## Exercises", "## Summary"):
+        assert heading in markdown, f"{path.name} has no '{heading}' section"
+
+
+def test_configuration():
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    assert config["execute"]["execute_notebooks"] == "cache"
+    assert config["execute"]["allow_errors"] is False
+    assert config["execute"]["timeout"] > 0
+    assert config["launch_buttons"]["colab_url"] and config["launch_buttons"]["binderhub_url"]
+
+
+def test_repository_url_is_set_in_one_place():
+    url = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]["url"]
+    owner_and_name = url.removeprefix("https://github.com/")
+    listed = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True)
+    tracked = [ROOT / name for name in listed.stdout.split() if (ROOT / name).is_file()]
+    elsewhere = [str(p.relative_to(ROOT)) for p in tracked
+                 if p.name != "_config.yml" and owner_and_name in p.read_text(errors="ignore")]
+    assert not elsewhere, f"the repository URL must only be in _config.yml; also in {elsewhere}"
+
+
+def test_tf_agents_pin_agrees_everywhere():
+    pin = (ROOT / "requirements-tf-agents.txt").read_text().split()[0]
+    assert pin == "tf-agents==0.19.0"
+    assert f'"--no-deps", "{pin}"' in notebooks.COLAB_CELL
+    assert "tf-agents" not in (ROOT / "requirements.txt").read_text().split("# `make env`")[1]
