@@ -7,7 +7,6 @@ import sys
 import types
 from pathlib import Path
 
-sys.modules["google"] = types.ModuleType("google")
 sys.modules["google.colab"] = types.ModuleType("google.colab")  # what Colab's kernel has imported
 exec((Path(__file__).parents[1] / "tools" / "colab_cell.py").read_text())
 

@@ -115,3 +115,13 @@ def test_tf_agents_pin_agrees_everywhere():
     assert pin == "tf-agents==0.19.0"
     assert f'"--no-deps", "{pin}"' in notebooks.COLAB_CELL
     assert "tf-agents" not in (ROOT / "requirements.txt").read_text().split("# `make env`")[1]
+
+
+MAX_CODE_LINE = 88  # the HTML page's code box shows about 80 characters
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_code_lines_fit_the_page(path):
+    long_lines = [line for c in load_notebook(path)["cells"] if c["cell_type"] == "code"
+                  for line in notebooks.source(c).splitlines() if len(line) > MAX_CODE_LINE]
+    assert not long_lines, f"{path.name}: code lines over {MAX_CODE_LINE} characters: {long_lines[:5]}"

@@ -1,10 +1,10 @@
 # Set-up. In Colab this installs the book's packages against the TensorFlow that
 # Colab already has; anywhere else it only sets TF_USE_LEGACY_KERAS, because your
-# environment comes from the book's requirements.txt (see the README).
+# environment comes from the book's requirements.txt (see its README).
 import os
 import sys
 
-os.environ["TF_USE_LEGACY_KERAS"] = "1"  # TF-Agents needs Keras 2: set before TensorFlow loads
+os.environ["TF_USE_LEGACY_KERAS"] = "1"  # TF-Agents needs Keras 2: set it first
 
 if "google.colab" in sys.modules:
     import subprocess
@@ -14,8 +14,9 @@ if "google.colab" in sys.modules:
     pip_install = [sys.executable, "-m", "pip", "install", "--quiet"]
     subprocess.run(pip_install + [
         f"tf-keras=={tf_minor}.*",  # must match Colab's TensorFlow
-        "tensorflow-probability==0.25.*", "gymnasium[classic-control]==1.4.0",
-        "gym==0.26.2", "dm-tree", "gin-config", "tensorboard", "pillow", "imageio", "tqdm",
+        "tensorflow-probability==0.25.*",
+        "gymnasium[classic-control]==1.4.0", "gym==0.26.2",
+        "dm-tree", "gin-config", "tensorboard", "pillow", "imageio", "tqdm",
     ], check=True)
-    # tf-agents 0.19 pins typing-extensions, pygame and TFP versions that no longer install: skip its pins.
+    # tf-agents 0.19 pins packages that no longer install: skip its pins.
     subprocess.run(pip_install + ["--no-deps", "tf-agents==0.19.0"], check=True)
