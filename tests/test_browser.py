@@ -1,0 +1,286 @@
+"""The published HTML book, read in a real browser with no internet access.
+
+Builds the book (`jupyter-book build . --builder html -W --keep-going`, reusing the execution cache
+when it is warm), serves `_build/html` on 127.0.0.1 and opens every page of `_toc.yml` in headless
+Chromium (Debian's `chromium`, driven by Playwright; `make test` installs it; CHROMIUM overrides the
+path). Every request that would leave 127.0.0.1 is blocked and counted as a failure, as for a reader
+offline. Per page: no JavaScript errors, math rendered by MathJax, widgets rendered by the HTML
+manager served with the book, controls that need Python marked as such with working launch links,
+Colab and Binder links to the page's own notebook, no broken internal link. On the hyper-parameter
+chapter the explorer's controls, clicked like a reader would, change the plotted curves. A full-page
+screenshot of every page goes to test-artifacts/screenshots/.
+"""
+import functools
+import http.server
+import json
+import os
+import re
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urldefrag, urljoin, urlparse
+
+import pytest
+import yaml
+
+from conftest import ROOT
+
+pytestmark = pytest.mark.slow
+
+HTML = ROOT / "_build" / "html"
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
+TOC = yaml.safe_load((ROOT / "_toc.yml").read_text())
+PAGES = [TOC["root"]] + [c["file"] for part in TOC.get("parts", []) for c in part["chapters"]]
+EXPLORER_PAGE = "book/06_hyperparameter_study"
+INTERACTIVE_WIDGETS = re.compile(r"^(Button|ToggleButton|ToggleButtons|Checkbox|Dropdown|Select|"
+                                 r"SelectMultiple|RadioButtons|Text|Textarea|Combobox|Play|"
+                                 r".*Slider|.*RangeSlider|.*Text|ColorPicker|DatePicker)Model$")
+BUILD_TIMEOUT = 80 * 60
+
+
+def source_of(page):
+    return next(ROOT / f"{page}{s}" for s in (".ipynb", ".md") if (ROOT / f"{page}{s}").exists())
+
+
+@pytest.fixture(scope="session")
+def built_book():
+    started = time.monotonic()
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "jupyter-book"), "build", ".", "--builder", "html",
+         "-W", "--keep-going"], cwd=ROOT, capture_output=True, text=True, timeout=BUILD_TIMEOUT)
+    print(f"book build: {time.monotonic() - started:.0f} s")
+    problems = [line for line in (result.stdout + result.stderr).splitlines()
+                if re.search(r"WARNING|ERROR|Error|Traceback", line)]
+    assert result.returncode == 0, "\n".join(problems[-30:]) or result.stderr[-4000:]
+    return HTML
+
+
+@pytest.fixture(scope="session")
+def base_url(built_book):
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(built_book)))
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2},
+                              daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    assert Path(CHROMIUM).exists(), f"no Chromium at {CHROMIUM}: run `make browser` (as root)"
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def open_page(browser, url):
+    """A page loaded like a reader offline would, with everything that went wrong recorded."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    problems = {"console": [], "pageerror": [], "external": [], "failed": [], "local": []}
+    page.on("console", lambda m: m.type == "error" and problems["console"].append(m.text))
+    page.on("pageerror", lambda e: problems["pageerror"].append(str(e)))
+    page.on("requestfailed", lambda r: problems["failed"].append(f"{r.url} {r.failure}"))
+    page.on("response", lambda r: r.status >= 400 and problems["failed"].append(
+        f"{r.url} HTTP {r.status}"))
+
+    def route(route):
+        if urlparse(route.request.url).hostname == "127.0.0.1":
+            problems["local"].append(route.request.url)
+            route.continue_()
+        else:
+            problems["external"].append(route.request.url)
+            route.abort()
+
+    page.route("**/*", route)
+    response = page.goto(url, wait_until="load")
+    assert response and response.ok, f"{url}: {response and response.status}"
+    # MathJax typesets asynchronously; the widget manager renders after the page's load event
+    page.wait_for_function(
+        "() => !window.MathJax || (window.MathJax.startup && window.MathJax.startup.promise)")
+    page.evaluate("() => window.MathJax ? window.MathJax.startup.promise : null")
+    views = page.locator('script[type="application/vnd.jupyter.widget-view+json"]').count()
+    if views:
+        page.wait_for_function(f"() => document.querySelectorAll('.jupyter-widgets').length "
+                               f">= {views}", timeout=30_000)
+    page.wait_for_timeout(300)
+    return context, page, problems
+
+
+@pytest.fixture(scope="session")
+def visits(browser, base_url):
+    """Each page visited once: what the tests below check, and a screenshot."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    cache = {}
+
+    def visit(name):
+        if name not in cache:
+            context, page, problems = open_page(browser, base_url + name + ".html")
+            page.screenshot(path=str(SCREENSHOTS / f"{Path(name).name}.png"), full_page=True)
+            cache[name] = {
+                "problems": problems,
+                "math_spans": page.locator(".math").count(),
+                "math_unrendered": page.evaluate(
+                    "() => [...document.querySelectorAll('.math')]"
+                    ".filter(e => !e.querySelector('mjx-container')).map(e => e.textContent)"),
+                "math_errors": page.locator("mjx-merror").count(),
+                "widget_views": page.locator(
+                    'script[type="application/vnd.jupyter.widget-view+json"]').count(),
+                "widgets_rendered": page.locator(".jupyter-widgets").count(),
+                "widget_state": page.evaluate(
+                    "() => { const s = document.querySelector("
+                    "'script[type=\"application/vnd.jupyter.widget-state+json\"]');"
+                    " return s ? JSON.parse(s.textContent).state : {}; }"),
+                "notes": page.evaluate(
+                    "() => [...document.querySelectorAll('.kernel-widget-note')].map(n => ({"
+                    "text: n.textContent, links: [...n.querySelectorAll('a')].map(a => a.href)}))"),
+                "enabled_kernel_controls": page.locator(
+                    ".kernel-widget input:enabled, .kernel-widget button:enabled, "
+                    ".kernel-widget select:enabled, .kernel-widget textarea:enabled").count(),
+                "launch": page.evaluate(
+                    "() => [...document.querySelectorAll('.dropdown-launch-buttons a')]"
+                    ".map(a => [a.textContent.trim(), a.href])"),
+                "links": page.evaluate("() => [...document.querySelectorAll('a[href]')]"
+                                       ".map(a => a.href)"),
+                "url": page.url,
+            }
+            context.close()
+        return cache[name]
+
+    return visit
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_loads_offline_without_errors(visits, name):
+    problems = visits(name)["problems"]
+    assert not problems["external"], f"{name} requests outside the book: {problems['external']}"
+    assert not problems["failed"], f"{name}: failed requests {problems['failed']}"
+    assert not problems["pageerror"], f"{name}: JavaScript errors {problems['pageerror']}"
+    assert not problems["console"], f"{name}: console errors {problems['console']}"
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_math_renders(visits, name):
+    seen = visits(name)
+    has_math = re.search(r"\$[^$\s][^$]*\$", source_of(name).read_text())
+    if has_math:
+        assert seen["math_spans"] > 0, f"{name}: the source has $…$ math but the page has none"
+    assert not seen["math_unrendered"], f"{name}: math MathJax did not render: " \
+                                        f"{seen['math_unrendered'][:5]}"
+    assert seen["math_errors"] == 0, f"{name}: MathJax reported errors"
+    if seen["math_spans"]:
+        mathjax = [u for u in seen["problems"]["local"] if "/_static/offline/mathjax/" in u]
+        assert mathjax, f"{name}: MathJax was not loaded from the book's own _static"
+
+
+@pytest.mark.parametrize("name", [p for p in PAGES if source_of(p).suffix == ".ipynb"])
+def test_launch_links_open_this_notebook(visits, name):
+    repo = CONFIG["repository"]
+    owner, project = urlparse(repo["url"]).path.strip("/").split("/")[:2]
+    notebook = source_of(name).relative_to(ROOT).as_posix()
+    launch = CONFIG["launch_buttons"]
+    expected = {
+        "Colab": f"{launch['colab_url'].rstrip('/')}/github/{owner}/{project}/blob/"
+                 f"{repo['branch']}/{notebook}",
+        "Binder": f"{launch['binderhub_url'].rstrip('/')}/v2/gh/{owner}/{project}/"
+                  f"{repo['branch']}?urlpath=tree/{notebook}",
+    }
+    assert dict(visits(name)["launch"]) == expected
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_internal_links_resolve(visits, name):
+    seen = visits(name)
+    site = urlparse(seen["url"])
+    broken = []
+    for href in seen["links"]:
+        url = urlparse(href)
+        if url.scheme not in ("http", "https") or url.netloc != site.netloc:
+            continue
+        target, fragment = urldefrag(href)
+        path = HTML / urlparse(target).path.lstrip("/")
+        if path.is_dir():
+            path = path / "index.html"
+        if not path.is_file():
+            broken.append(href)
+        elif fragment and path.suffix == ".html" and not re.search(
+                rf'id="{re.escape(fragment)}"', path.read_text(errors="ignore")):
+            broken.append(href)
+    assert not broken, f"{name}: broken internal links {broken}"
+
+
+def needs_kernel(state):
+    linked = {ref for m in state.values() if m["model_name"] in ("LinkModel", "DirectionalLinkModel")
+              for ref in re.findall(r"IPY_MODEL_(\w+)", json.dumps(m["state"]))}
+    return [i for i, m in state.items() if INTERACTIVE_WIDGETS.match(m["model_name"])
+            and i not in linked]
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_widgets_render_and_say_when_they_need_python(visits, name):
+    seen = visits(name)
+    if not seen["widget_views"]:
+        return
+    assert seen["widgets_rendered"] >= seen["widget_views"], f"{name}: widgets did not render"
+    manager = [u for u in seen["problems"]["local"] if "/_static/offline/html-manager/" in u]
+    assert manager, f"{name}: the widget manager was not loaded from the book's own _static"
+    if needs_kernel(seen["widget_state"]):
+        assert seen["notes"], f"{name}: controls that need Python carry no note"
+        launch = sorted(href for _, href in seen["launch"])
+        for note in seen["notes"]:
+            assert "need a running Python kernel" in note["text"]
+            assert sorted(note["links"]) == launch, f"{name}: the note's links {note['links']}"
+        assert seen["enabled_kernel_controls"] == 0, f"{name}: a control that needs Python is live"
+
+
+def plotted(page):
+    """The data of the explorer's visible curves, as the browser holds them."""
+    return page.evaluate(
+        "() => { const gd = document.querySelector('.js-plotly-plot');"
+        " return gd.data.filter(t => t.visible !== false && t.visible !== 'legendonly')"
+        ".map(t => [t.name, Array.from(t.y || [])]); }")
+
+
+@pytest.mark.skipif(EXPLORER_PAGE not in PAGES, reason="the hyper-parameter chapter is not in _toc.yml")
+def test_explorer_controls_change_the_plotted_curve(browser, base_url):
+    context, page, problems = open_page(browser, base_url + EXPLORER_PAGE + ".html")
+    try:
+        assert page.locator(".js-plotly-plot").count() >= 1, "the explorer's figure did not render"
+        assert page.locator(".kernel-widget-note").count() == 0, "the explorer was marked dead"
+        figure = page.locator(".js-plotly-plot").first
+        figure.scroll_into_view_if_needed()
+        before = plotted(page)
+        assert before, "the explorer shows no curve"
+        menus = figure.locator("g.updatemenu-container")
+        changed = []
+        for i in range(menus.count()):  # each dropdown: open it, pick an option other than the current
+            menus.nth(i).locator("g.updatemenu-header-group").click()
+            options = figure.locator("g.updatemenu-dropdown-button-group g.updatemenu-button")
+            assert options.count() >= 2, f"dropdown {i} has fewer than two options"
+            options.nth(options.count() - 1).click()
+            page.wait_for_timeout(300)
+            after = plotted(page)
+            changed.append(after != before)
+            before = after
+        assert menus.count() >= 3, "expected controls for ε, γ and the layer sizes"
+        assert all(changed), f"some control did not change the plotted curves: {changed}"
+        page.screenshot(path=str(SCREENSHOTS / "explorer-after-clicks.png"), full_page=False)
+        assert not problems["pageerror"] and not problems["external"], problems
+    finally:
+        context.close()
