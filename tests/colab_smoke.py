@@ -4,6 +4,7 @@ Executes the book's Colab cell as Colab would (with `google.colab` imported), th
 TF-Agents imports and that a DqnAgent trains one step on experience collected from Gymnasium.
 """
 import sys
+from importlib.metadata import version
 import types
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from tf_agents.trajectories import time_step as ts  # noqa: E402
 
 class GymnasiumEnv(py_environment.PyEnvironment):
     def __init__(self, env):
-        super().__init__()
+        super().__init__(handle_auto_reset=True)  # step() after a LAST step resets
         self._env = env
         self._observation_spec = array_spec.ArraySpec(env.observation_space.shape, np.float32, "observation")
         self._action_spec = array_spec.BoundedArraySpec((), np.int64, 0, env.action_space.n - 1, "action")
@@ -59,8 +60,11 @@ agent = dqn_agent.DqnAgent(
     train_step_counter=tf.Variable(0, dtype=tf.int64))
 agent.initialize()
 buffer = tf_uniform_replay_buffer.TFUniformReplayBuffer(agent.collect_data_spec, env.batch_size, max_length=100)
-dynamic_step_driver.DynamicStepDriver(env, agent.collect_policy, [buffer.add_batch], num_steps=20).run()
+dynamic_step_driver.DynamicStepDriver(env, agent.collect_policy, [buffer.add_batch], num_steps=100).run()
+step_types = buffer.gather_all().step_type.numpy()
+assert (step_types == ts.StepType.LAST).sum() >= 1 and (step_types == ts.StepType.FIRST).sum() >= 2, (
+    "collection should cross episode boundaries (auto-reset after the pole falls)")
 experience, _ = next(iter(buffer.as_dataset(sample_batch_size=8, num_steps=2)))
 loss = agent.train(experience).loss
 assert np.isfinite(loss.numpy()) and agent.train_step_counter.numpy() == 1
-print(f"COLAB PATH OK: tensorflow {tf.__version__}, tf_keras {tf.keras.__version__}, loss {float(loss):.4f}")
+print(f"COLAB PATH OK: tensorflow {tf.__version__}, tf_keras {version('tf-keras')}, loss {float(loss):.4f}")
