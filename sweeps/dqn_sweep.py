@@ -28,6 +28,7 @@ import concurrent.futures
 import csv
 import itertools
 import json
+import linecache
 import multiprocessing
 import os
 import platform
@@ -91,8 +92,10 @@ def _train_dqn(code):
 
         tf.config.threading.set_intra_op_parallelism_threads(1)
         tf.config.threading.set_inter_op_parallelism_threads(1)
-        namespace = {"__name__": "dqn_sweep_notebook"}
-        exec(compile(code, str(NOTEBOOK.name), "exec"), namespace)
+        filename = f"<{NOTEBOOK.name}>"
+        linecache.cache[filename] = (len(code), None, code.splitlines(True), filename)
+        namespace = {"__name__": "dqn_sweep_notebook"}  # AutoGraph can read the source
+        exec(compile(code, filename, "exec"), namespace)
         _LOADED.clear()
         _LOADED[code] = namespace["train_dqn"]
     return _LOADED[code]

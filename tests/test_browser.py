@@ -267,11 +267,11 @@ def test_explorer_controls_change_the_plotted_curve(browser, base_url):
         figure.scroll_into_view_if_needed()
         before = plotted(page)
         assert before, "the explorer shows no curve"
-        menus = figure.locator("g.updatemenu-container")
+        menus = figure.locator("g.updatemenu-header-group")
         changed = []
-        for i in range(menus.count()):  # each dropdown: open it, pick an option other than the current
-            menus.nth(i).locator("g.updatemenu-header-group").click()
-            options = figure.locator("g.updatemenu-dropdown-button-group g.updatemenu-button")
+        for i in range(menus.count()):  # each dropdown: open it, pick its last option (not the start)
+            menus.nth(i).click()
+            options = figure.locator("g.updatemenu-dropdown-button")
             assert options.count() >= 2, f"dropdown {i} has fewer than two options"
             options.nth(options.count() - 1).click()
             page.wait_for_timeout(300)
