@@ -56,7 +56,7 @@ def built_book():
          "-W", "--keep-going"], cwd=ROOT, capture_output=True, text=True, timeout=BUILD_TIMEOUT)
     print(f"book build: {time.monotonic() - started:.0f} s")
     problems = [line for line in (result.stdout + result.stderr).splitlines()
-                if re.search(r"WARNING|ERROR|Error|Traceback", line)]
+                if re.search(r":\d*: (WARNING|ERROR|CRITICAL)|Traceback|Error:", line)]
     assert result.returncode == 0, "\n".join(problems[-30:]) or result.stderr[-4000:]
     return HTML
 
