@@ -51,9 +51,13 @@ def source_of(page):
 @pytest.fixture(scope="session")
 def built_book():
     started = time.monotonic()
+    # Build exactly as `make book` does: without pytest's variables, which change what the
+    # notebooks' kernels capture (ipykernel treats PYTEST_CURRENT_TEST specially).
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
     result = subprocess.run(
         [str(Path(sys.executable).parent / "jupyter-book"), "build", ".", "--builder", "html",
-         "-W", "--keep-going"], cwd=ROOT, capture_output=True, text=True, timeout=BUILD_TIMEOUT)
+         "-W", "--keep-going"], cwd=ROOT, env=env, capture_output=True, text=True,
+        timeout=BUILD_TIMEOUT)
     print(f"book build: {time.monotonic() - started:.0f} s")
     problems = [line for line in (result.stdout + result.stderr).splitlines()
                 if re.search(r":\d*: (WARNING|ERROR|CRITICAL)|Traceback|Error:", line)]
