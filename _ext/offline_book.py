@@ -73,6 +73,7 @@ def setup(app):
     app.connect("config-inited", _use_offline_assets)
     app.connect("html-page-context", _page_scripts, priority=900)
     app.add_css_file("kernel-widgets.css")
+    app.add_css_file("book.css")
     app.add_js_file("kernel-widgets.js", loading_method="defer")
     app.add_js_file("mathjax2-compat.js", priority=510, loading_method="defer")  # after MathJax
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
