@@ -32,6 +32,9 @@ one CartPole, 2 gradient steps). It runs `--article-iterations` timed iterations
 process, after the seeds. speedup = median it/s of the compiled loop over the seeds / the article
 loop's it/s.
 
+The chapter sets TensorFlow to one thread, so the numbers of a seed do not depend on the number of
+cores; times do depend on the machine and on what else runs on it.
+
 The last line is exactly `solved K/N median_s S speedup X`, where S is the median over the seeds
 of the training seconds to the threshold (a seed that does not solve counts as infinitely slow).
 """
