@@ -12,7 +12,7 @@ from conftest import ROOT, load_notebook
 NOTEBOOKS = notebooks.notebooks()
 ALLOWED_TAGS = {"hide-input", "hide-output", "remove-cell", "remove-input", "remove-output",
                 "raises-exception", "nbval-ignore-output", "nbval-check-output", "nbval-skip",
-                "skip-execution"}
+                "skip-execution", "parameters"}
 MAX_NOTEBOOK_BYTES = 150_000
 
 

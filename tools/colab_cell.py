@@ -20,3 +20,13 @@ if "google.colab" in sys.modules:
     ], check=True)
     # tf-agents 0.19 pins packages that no longer install: skip its pins.
     subprocess.run(pip_install + ["--no-deps", "tf-agents==0.19.0"], check=True)
+
+# The book's build puts numbers computed here into the text with myst_nb's glue;
+# without myst_nb (as in Colab) glue just shows the value.
+try:
+    from myst_nb import glue
+except ImportError:
+    def glue(name, value, display=True):
+        if display:
+            from IPython.display import display as show
+            show(value)

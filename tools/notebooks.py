@@ -1,9 +1,9 @@
 """Maintenance for the book's notebooks (not part of the lessons).
 
-    python tools/notebooks.py fix     # in every notebook: make the Colab set-up cell the first code
-                                      # cell, and drop outputs (except small ones of cells tagged
-                                      # nbval-check-output, which nbval compares)
-    python tools/notebooks.py check   # exit 1 if some notebook needs `fix`
+    python tools/notebooks.py fix [NOTEBOOK ...]  # in every notebook (or the given ones):
+        # make the Colab set-up cell the first code cell, and drop outputs (except small
+        # ones of cells tagged nbval-check-output, which nbval compares)
+    python tools/notebooks.py check [NOTEBOOK ...]  # exit 1 if some notebook needs `fix`
 
 Run `fix` before committing a notebook.
 """
@@ -80,9 +80,9 @@ def write(path, nb):
     path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
 
 
-def main(command):
+def main(command, paths=()):
     stale = []
-    for path in notebooks():
+    for path in [Path(p).resolve() for p in paths] or notebooks():
         nb = json.loads(path.read_text())
         fixed = stripped(stamped(nb))
         if fixed != nb:
@@ -95,6 +95,6 @@ def main(command):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2 or sys.argv[1] not in ("fix", "check"):
+    if len(sys.argv) < 2 or sys.argv[1] not in ("fix", "check"):
         sys.exit(__doc__)
-    sys.exit(main(sys.argv[1]))
+    sys.exit(main(sys.argv[1], sys.argv[2:]))
