@@ -63,8 +63,12 @@ apt_install = { if [ "$$(id -u)" = 0 ]; then SUDO=; elif sudo -n true 2>/dev/nul
 book: $(ENV_OK) assets
 	$(BIN)/jupyter-book build . --builder html -W --keep-going
 
+# pytest-xdist: up to 4 workers (the notebooks run TensorFlow on one thread); each notebook, each
+# seed re-run and the browser tests stay on one worker (tests/conftest.py orders the units).
+PYTEST_XDIST ?= -n auto --maxprocesses=4 --dist loadgroup --no-loadscope-reorder
+
 test: $(ENV_OK) assets browser
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_XDIST)
 
 # Re-pin requirements.txt after editing requirements.in (needs network; commit both files).
 lock:

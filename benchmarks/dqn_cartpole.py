@@ -1,50 +1,38 @@
-"""Benchmark of chapter 5's TF-Agents DQN on CartPole-v1 (a benchmark, not a timed test).
+"""Benchmark of the book's two DQNs on CartPole-v1: how reliably and how fast they solve it.
 
-    .venv/bin/python benchmarks/dqn_cartpole.py [--seeds 0 1 2 3 4] [--article-iterations 100]
+    .venv/bin/python benchmarks/dqn_cartpole.py [--seeds 0 1 ... 19] [--chapters 4 5]
+                                                [--workers 2] [--article-iterations 100]
 
-Same code as the chapter. The notebook book/05_dqn_tf_agents.ipynb is the only copy of the code.
-This script executes, in order, every code cell above the chapter's heading "## Training the
-agent" (the environment adapters, `DQNConfig`, `make_agent`, `evaluate_greedy`, `article_loop`,
-`train_agent` and the chapter's default `config`), skipping cells tagged `raises-exception`, and
-from the rest of the chapter only the code cells made of nothing but imports, function and class
-definitions (such as `save_and_reload`). Nothing is re-implemented here, so the benchmark cannot
-drift from what the chapter teaches; if the chapter changes shape, this script fails loudly.
+A benchmark, not a test: it prints numbers and fails nothing. It runs the chapters' own code,
+loaded from the notebooks by name (tools/chapter_code.py: the Setup section, the `parameters`
+cell and every definition), with each chapter's default settings:
 
-What is measured, for each seed, with the chapter's default configuration:
+- chapter 4's hand-written DQN: `train_dqn(seed=s, progress=False)`; its kept network is then
+  played on 100 fresh episodes (`episode_returns(q_network, 100, HELD_OUT_SEED)`);
+- chapter 5's TF-Agents DQN: `train_agent(DQNConfig(), seed=s, progress=False)`; its kept policy
+  is saved with PolicySaver, reloaded, and played on 100 fresh episodes (from `RELOAD_SEED`).
 
-- solved: the greedy policy's mean return over 20 evaluation episodes reached 475 at one of the
-  periodic evaluations (every 250 iterations), and 20 more episodes with fresh seeds confirmed it;
-  training then stops and the best policy is kept;
-- iterations and training seconds to that point: wall time with evaluation excluded; it includes
-  building the agent, the 1,000 initial random steps and tracing the compiled iteration;
-- eval_s: the evaluation time, reported separately;
-- it/s: iterations per second of the compiled training loop (the tracing call excluded);
-- reloaded: the kept policy is saved with PolicySaver, loaded with tf.saved_model.load and
-  evaluated on 20 new episodes (seeds from 30,000); a seed counts as solved in the last line only
-  if this is >= 475 as well.
+Per seed: solved (the kept policy's mean over those 100 fresh episodes is >= 475), the training
+iterations, environment steps and seconds (evaluation excluded) to the first periodic evaluation
+>= 475, the kept policy's mean and minimum return over the 100 fresh episodes, the run's
+iterations and its iterations/s. Chapter 5 also times the original article's eager loop
+(`article_loop`, same agent and same work per iteration) once; speedup = median it/s of chapter
+5's compiled loop over the article loop's.
 
-One iteration = one step in each of 4 CartPoles (4 transitions) + 2 gradient steps on batches of
-128. The original article's loop (an eager call of the collect policy per environment step,
-`trajectory.from_transition`, `replay_buffer.add_batch`, `next(iterator)`, eager `agent.train`;
-TF-Agents does not compile `agent.train` in TensorFlow 2 unless you wrap it yourself) is the
-chapter's `article_loop`: the same agent and the same work per iteration (4 environment steps in
-one CartPole, 2 gradient steps). It runs `--article-iterations` timed iterations in the same
-process, after the seeds. speedup = median it/s of the compiled loop over the seeds / the article
-loop's it/s.
+Seeds run in `--workers` processes (default: 2; each chapter runs TensorFlow on one thread, so a
+seed's numbers do not depend on the worker). Times depend on the machine and on what else runs
+on it: compare them only within one run. The last line is exactly
 
-The chapter sets TensorFlow to one thread, so the numbers of a seed do not depend on the number of
-cores; times do depend on the machine and on what else runs on it.
+    solved K/N median_s S speedup X kept_min R
 
-The last line is exactly `solved K/N median_s S speedup X`, where S is the median over the seeds
-of the training seconds to the threshold (a seed that does not solve counts as infinitely slow).
+for chapter 5: K seeds solved of N, S the median training seconds to the first evaluation >= 475
+(a seed that never gets there counts as infinitely slow), X the speed-up, R the smallest of the
+seeds' 100-episode means of the kept policy.
 """
 import argparse
-import ast
-import contextlib
-import io
-import json
-import linecache
+import concurrent.futures
 import math
+import multiprocessing
 import os
 import statistics
 import sys
@@ -52,77 +40,132 @@ import tempfile
 import time
 from pathlib import Path
 
-CHAPTER = Path(__file__).resolve().parents[1] / "book" / "05_dqn_tf_agents.ipynb"
-STOP_HEADING = "## Training the agent"
+ROOT = Path(__file__).resolve().parents[1]
+CHAPTERS = {4: ROOT / "book" / "04_dqn_from_scratch.ipynb",
+            5: ROOT / "book" / "05_dqn_tf_agents.ipynb"}
+FRESH_EPISODES = 100
+SOLVED = 475.0
+_loaded = {}
 
 
-def is_definitions_only(source):
-    """True if the cell holds only imports, function and class definitions."""
-    allowed = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.ClassDef)
-    body = ast.parse(source).body
-    return bool(body) and all(isinstance(node, allowed) for node in body)
+def chapter(number):
+    """The chapter's definitions, loaded once per worker process."""
+    if number not in _loaded:
+        sys.path.insert(0, str(ROOT / "tools"))
+        from chapter_code import load
+        _loaded[number] = load(CHAPTERS[number])
+    return _loaded[number]
 
 
-def chapter_namespace(path=CHAPTER):
-    """Executes the chapter's code as described in the module docstring; its globals."""
-    cells = json.loads(path.read_text())["cells"]
-    headings = ["".join(c["source"]).lstrip() for c in cells if c["cell_type"] == "markdown"]
-    if not any(h.startswith(STOP_HEADING) for h in headings):
-        sys.exit(f"{path.name}: no heading {STOP_HEADING!r}; update this benchmark")
-    namespace = {"__name__": "chapter05"}
-    before_training = True
-    for index, cell in enumerate(cells):
-        source = "".join(cell["source"])
-        if cell["cell_type"] == "markdown":
-            before_training &= not source.lstrip().startswith(STOP_HEADING)
-            continue
-        if "raises-exception" in cell.get("metadata", {}).get("tags", []):
-            continue
-        if not before_training and not is_definitions_only(source):
-            continue
-        filename = f"<{path.name} cell {index}>"  # AutoGraph needs to see the source
-        linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
-        with contextlib.redirect_stdout(io.StringIO()):
-            exec(compile(source, filename, "exec"), namespace)
-    return namespace
+def run_chapter4(seed):
+    ch = chapter(4)
+    result = ch.train_dqn(seed=seed, progress=False)
+    kept = ch.episode_returns(result["q_network"], FRESH_EPISODES, ch.HELD_OUT_SEED)
+    iterations = len(result["iteration"]) and result["iteration"][-1]
+    return dict(iterations_to_target=result["iterations_to_target"],
+                env_steps_to_target=result["iterations_to_target"],  # one step each
+                seconds_to_target=result["seconds_to_target"], iterations=iterations,
+                iterations_per_second=result["steps_per_second"],
+                kept_mean=float(kept.mean()), kept_min=float(kept.min()))
+
+
+def run_chapter5(seed):
+    ch = chapter(5)
+    result = ch.train_agent(ch.DQNConfig(), seed=seed, progress=False)
+    with tempfile.TemporaryDirectory() as directory:
+        policy = ch.save_and_reload(result.agent.policy, os.path.join(directory, "policy"))
+        kept = ch.evaluate_greedy(ch.greedy_action_fn(policy), FRESH_EPISODES,
+                                  seed=ch.RELOAD_SEED)
+    return dict(iterations_to_target=result.iterations_to_target,
+                env_steps_to_target=result.env_steps_to_target,
+                seconds_to_target=result.seconds_to_target, iterations=result.iterations,
+                iterations_per_second=result.iterations_per_second,
+                kept_mean=float(kept.mean()), kept_min=float(kept.min()))
+
+
+def article_speed(iterations):
+    ch = chapter(5)
+    return ch.article_loop(ch.DQNConfig(), num_iterations=iterations)
+
+
+def task(kind, argument):
+    """One unit of work in a worker: ("seed", (chapter, seed)) or ("article", iterations)."""
+    started = time.perf_counter()
+    if kind == "article":
+        return kind, argument, article_speed(argument), time.perf_counter() - started
+    number, seed = argument
+    row = (run_chapter4 if number == 4 else run_chapter5)(seed)
+    return kind, argument, row, time.perf_counter() - started
+
+
+def fmt(value, spec):
+    return "-" if value is None else format(value, spec)
+
+
+def print_row(number, seed, row):
+    print(f"ch{number} {seed:>4} {'yes' if row['kept_mean'] >= SOLVED else 'no':>6} "
+          f"{fmt(row['iterations_to_target'], ','):>7} {fmt(row['env_steps_to_target'], ','):>7} "
+          f"{fmt(row['seconds_to_target'], '.1f'):>6} {row['kept_mean']:>6.1f} "
+          f"{row['kept_min']:>5.0f} {row['iterations']:>7,} "
+          f"{row['iterations_per_second']:>6.0f}", flush=True)
+
+
+def summary(rows):
+    """(K, N, median seconds to target, median it/s, smallest kept mean) over `rows`."""
+    solved = sum(row["kept_mean"] >= SOLVED for row in rows)
+    seconds = [row["seconds_to_target"] if row["kept_mean"] >= SOLVED
+               and row["seconds_to_target"] is not None else math.inf for row in rows]
+    steps = [row["env_steps_to_target"] or math.inf for row in rows]
+    return dict(solved=solved, n=len(rows), median_s=statistics.median(seconds),
+                median_steps=statistics.median(steps),
+                median_rate=statistics.median(row["iterations_per_second"] for row in rows),
+                kept_min=min(row["kept_mean"] for row in rows))
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2, 3, 4])
+    parser.add_argument("--seeds", type=int, nargs="+", default=list(range(20)))
+    parser.add_argument("--chapters", type=int, nargs="+", default=[4, 5], choices=[4, 5])
+    parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--article-iterations", type=int, default=100)
     args = parser.parse_args()
+    if args.workers < 1 or args.article_iterations < 1 or min(args.seeds) < 0:
+        parser.error("--workers and --article-iterations must be >= 1, seeds >= 0")
 
     started = time.perf_counter()
-    ns = chapter_namespace()
-    config = ns["config"]
-    print(f"chapter code loaded in {time.perf_counter() - started:.1f} s; config: {config}")
-    print(f"{'seed':>4} {'solved':>6} {'iterations':>10} {'train_s':>8} {'eval_s':>7} "
-          f"{'it/s':>7} {'reloaded':>8}", flush=True)
-    seconds, rates, solved = [], [], 0
-    for seed in args.seeds:
-        result = ns["train_agent"](config, seed=seed, progress=False)
-        with tempfile.TemporaryDirectory() as directory:
-            policy = ns["save_and_reload"](result.agent.policy, os.path.join(directory, "p"))
-            reloaded = ns["evaluate_greedy"](ns["greedy_action_fn"](policy),
-                                             num_episodes=20, seed=ns["RELOAD_SEED"]).mean()
-        ok = result.solved and reloaded >= config.target_return
-        solved += ok
-        seconds.append(result.seconds_to_target if ok else math.inf)
-        rates.append(result.iterations_per_second)
-        iterations = f"{result.iterations_to_target:,}" if result.solved else "-"
-        train_s = f"{result.seconds_to_target:.1f}" if result.solved else "-"
-        print(f"{seed:>4} {'yes' if ok else 'no':>6} {iterations:>10} {train_s:>8} "
-              f"{result.eval_seconds:>7.1f} {result.iterations_per_second:>7.1f} "
-              f"{reloaded:>8.1f}", flush=True)
+    tasks = [("article", args.article_iterations)] if 5 in args.chapters else []
+    tasks += [("seed", (number, seed)) for seed in args.seeds for number in args.chapters]
+    print(f"{len(tasks)} runs on {args.workers} worker processes")
+    print(f"{'ch':>3} {'seed':>4} {'solved':>6} {'it->475':>7} {'st->475':>7} {'s->475':>6} "
+          f"{'kept':>6} {'min':>5} {'its':>7} {'it/s':>6}")
+    rows, article = {n: {} for n in args.chapters}, None
+    context = multiprocessing.get_context("spawn")  # a fresh TensorFlow in every worker
+    with concurrent.futures.ProcessPoolExecutor(args.workers, mp_context=context) as pool:
+        futures = [pool.submit(task, kind, argument) for kind, argument in tasks]
+        for future in concurrent.futures.as_completed(futures):
+            kind, argument, value, _ = future.result()
+            if kind == "article":
+                article = value
+                print(f"article's eager loop: {article:.2f} it/s over "
+                      f"{args.article_iterations} iterations", flush=True)
+            else:
+                number, seed = argument
+                rows[number][seed] = value
+                print_row(number, seed, value)
 
-    article = ns["article_loop"](config, num_iterations=args.article_iterations)
-    ours = statistics.median(rates)
-    print(f"article's loop: {article:.2f} it/s over {args.article_iterations} iterations "
-          f"(same agent, same work per iteration); ours: median {ours:.1f} it/s")
-    median_s = statistics.median(seconds)
-    print(f"solved {solved}/{len(args.seeds)} median_s {median_s:.1f} "
-          f"speedup {ours / article:.1f}")
+    print(f"\nall runs: {time.perf_counter() - started:.0f} s wall; sorted by seed:")
+    for number in args.chapters:
+        for seed in args.seeds:
+            print_row(number, seed, rows[number][seed])
+    for number in args.chapters:
+        s = summary(list(rows[number].values()))
+        print(f"chapter {number}: solved {s['solved']}/{s['n']}, median env steps to 475 "
+              f"{s['median_steps']:,.0f}, median seconds to 475 {s['median_s']:.1f}, "
+              f"median {s['median_rate']:.0f} it/s, smallest kept mean {s['kept_min']:.1f}")
+    if 5 in args.chapters:
+        s = summary(list(rows[5].values()))
+        print(f"solved {s['solved']}/{s['n']} median_s {s['median_s']:.1f} "
+              f"speedup {s['median_rate'] / article:.1f} kept_min {s['kept_min']:.1f}")
 
 
 if __name__ == "__main__":

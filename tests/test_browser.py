@@ -27,7 +27,7 @@ import yaml
 
 from conftest import ROOT
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser")]  # one book build
 
 HTML = ROOT / "_build" / "html"
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"

@@ -1,0 +1,80 @@
+"""Load a chapter's definitions from its notebook, for scripts outside the book (not a lesson).
+
+    from chapter_code import load
+    ch5 = load("book/05_dqn_tf_agents.ipynb")
+    result = ch5.train_agent(ch5.DQNConfig(), seed=3, progress=False)
+
+The notebook is the only copy of the code, so a script that measures or sweeps it must run that
+copy. `load` executes, in the notebook's order:
+
+- every code cell of the section headed "## Setup" (the Colab set-up cell, the imports, the
+  seeding) and the cell tagged `parameters`, as they are;
+- from every other code cell, only its definitions: the top-level imports, `def` and `class`
+  statements (with their decorators) and assignments of literal constants
+  (`EVAL_SEED = 10_000`). Demonstrations, training runs, plots and checks are skipped.
+
+So a script finds code by its name, never by the position of a cell. Functions' source lines
+stay visible to `inspect` (TensorFlow's AutoGraph reads them).
+"""
+import ast
+import contextlib
+import io
+import json
+import linecache
+import types
+from pathlib import Path
+
+SETUP_HEADING = "## Setup"
+
+
+def _source(cell):
+    src = cell.get("source", "")
+    return "".join(src) if isinstance(src, list) else src
+
+
+def _is_definition(node):
+    if isinstance(node, (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef,
+                         ast.ClassDef)):
+        return True
+    if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        names = [t for target in targets for t in (
+            target.elts if isinstance(target, ast.Tuple) else [target])]
+        if not all(isinstance(name, ast.Name) for name in names):
+            return False
+        try:
+            ast.literal_eval(node.value)
+            return True
+        except ValueError:
+            return False
+    return False
+
+
+def load(path, quiet=True):
+    """The chapter's definitions as a namespace (see the module docstring)."""
+    path = Path(path)
+    cells = json.loads(path.read_text())["cells"]
+    if not any(c["cell_type"] == "markdown" and _source(c).lstrip().startswith(SETUP_HEADING)
+               for c in cells):
+        raise ValueError(f"{path.name} has no {SETUP_HEADING!r} section")
+    namespace = {"__name__": f"chapter_{path.stem}"}
+    in_setup = False
+    for index, cell in enumerate(cells):
+        source = _source(cell)
+        if cell["cell_type"] == "markdown":
+            if source.lstrip().startswith("## "):
+                in_setup = source.lstrip().startswith(SETUP_HEADING)
+            continue
+        if cell["cell_type"] != "code" or source.lstrip().startswith(("%", "!")):
+            continue
+        tree = ast.parse(source)
+        if not (in_setup or "parameters" in cell.get("metadata", {}).get("tags", [])):
+            tree.body = [node for node in tree.body if _is_definition(node)]
+            if not tree.body:
+                continue
+        filename = f"<{path.name} cell {index}>"
+        linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+        output = io.StringIO() if quiet else None
+        with contextlib.redirect_stdout(output) if quiet else contextlib.nullcontext():
+            exec(compile(tree, filename, "exec"), namespace)
+    return types.SimpleNamespace(**namespace)
