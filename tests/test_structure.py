@@ -1,4 +1,5 @@
 """The book's structure: table of contents, the Colab cell, stored outputs, tags, configuration."""
+import ast
 import re
 import subprocess
 from pathlib import Path
@@ -12,7 +13,7 @@ from conftest import ROOT, load_notebook
 NOTEBOOKS = notebooks.notebooks()
 ALLOWED_TAGS = {"hide-input", "hide-output", "remove-cell", "remove-input", "remove-output",
                 "raises-exception", "nbval-ignore-output", "nbval-check-output", "nbval-skip",
-                "skip-execution", "parameters"}
+                "skip-execution", "parameters", notebooks.SOURCE_TAG}
 MAX_NOTEBOOK_BYTES = 150_000
 
 
@@ -75,7 +76,8 @@ def test_no_stored_error_outputs(path):
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_only_known_cell_tags(path):
     cells = load_notebook(path)["cells"]
-    unknown = {t for c in cells for t in notebooks.tags(c)} - ALLOWED_TAGS
+    copies = {f"{notebooks.COPY_TAG_PREFIX}{p.stem}" for p in NOTEBOOKS if p.name < path.name}
+    unknown = {t for c in cells for t in notebooks.tags(c)} - ALLOWED_TAGS - copies
     assert not unknown, f"{path.name} uses unknown tags {unknown}"
     for cell in cells:
         if "nbval-skip" in notebooks.tags(cell):
@@ -125,3 +127,27 @@ def test_code_lines_fit_the_page(path):
     long_lines = [line for c in load_notebook(path)["cells"] if c["cell_type"] == "code"
                   for line in notebooks.source(c).splitlines() if len(line) > MAX_CODE_LINE]
     assert not long_lines, f"{path.name}: code lines over {MAX_CODE_LINE} characters: {long_lines[:5]}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_copied_code_is_identical_to_its_source(path):
+    """Each definition is written once; later chapters hold stamped copies that must not drift."""
+    for cell in load_notebook(path)["cells"]:
+        stem = notebooks.copied_chapter(cell)
+        if stem is not None:
+            assert notebooks.source(cell) == notebooks.copy_source(stem), (
+                f"{path.name}: the copy of {stem}'s code has drifted from its source cells; "
+                "edit the source and run `python tools/notebooks.py fix`")
+            assert "hide-input" in notebooks.tags(cell), f"{path.name}: fold the copy (hide-input)"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_source_cells_hold_only_definitions(path):
+    """A `source` cell is copied into later chapters, so it must not run anything there."""
+    import chapter_code
+    for cell in load_notebook(path)["cells"]:
+        if notebooks.SOURCE_TAG in notebooks.tags(cell):
+            body = ast.parse(notebooks.source(cell)).body
+            assert body and all(chapter_code.is_definition(n) for n in body), (
+                f"{path.name}: a source cell may hold only imports, def, class and constants:\n"
+                + notebooks.source(cell)[:300])

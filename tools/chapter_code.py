@@ -32,7 +32,7 @@ def _source(cell):
     return "".join(src) if isinstance(src, list) else src
 
 
-def _is_definition(node):
+def is_definition(node):
     if isinstance(node, (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef,
                          ast.ClassDef)):
         return True
@@ -69,7 +69,7 @@ def load(path, quiet=True):
             continue
         tree = ast.parse(source)
         if not (in_setup or "parameters" in cell.get("metadata", {}).get("tags", [])):
-            tree.body = [node for node in tree.body if _is_definition(node)]
+            tree.body = [node for node in tree.body if is_definition(node)]
             if not tree.body:
                 continue
         filename = f"<{path.name} cell {index}>"

@@ -6,6 +6,13 @@
     python tools/notebooks.py check [NOTEBOOK ...]  # exit 1 if some notebook needs `fix`
 
 Run `fix` before committing a notebook.
+
+One source for each definition: a lesson's definitions are written once, in the chapter that
+teaches them, in code cells tagged `source`. A later chapter that needs them (every notebook must
+run alone in Colab) gets an exact copy: a code cell tagged `copy:NN_slug` (and `hide-input`, so
+the page folds it) holds every `source` cell of book/NN_slug.ipynb, in order, under a header that
+says where they come from. `fix` writes those copies; `check` and tests/test_structure.py fail
+when one has drifted from its source.
 """
 import json
 import sys
@@ -17,6 +24,8 @@ COLAB_CELL = (ROOT / "tools" / "colab_cell.py").read_text().rstrip("\n")
 COLAB_FIRST_LINE = COLAB_CELL.splitlines()[0]
 KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": "python3"}
 CHECKED_OUTPUT_TAG = "nbval-check-output"
+SOURCE_TAG = "source"
+COPY_TAG_PREFIX = "copy:"
 MAX_CHECKED_OUTPUT_CHARS = 2_000
 
 
@@ -56,6 +65,35 @@ def stamped(nb):
     return {**nb, "cells": cells}
 
 
+def copied_chapter(cell):
+    """'NN_slug' if the cell is a stamped copy of that chapter's `source` cells, else None."""
+    return next((t[len(COPY_TAG_PREFIX):] for t in tags(cell) if t.startswith(COPY_TAG_PREFIX)),
+                None)
+
+
+def source_cells(stem):
+    nb = json.loads((BOOK / f"{stem}.ipynb").read_text())
+    return [c for c in nb["cells"] if c["cell_type"] == "code" and SOURCE_TAG in tags(c)]
+
+
+def copy_source(stem):
+    """The text of a stamped copy of chapter `stem`'s `source` cells."""
+    header = (f"# Chapter {int(stem[:2])}'s code ({stem}.ipynb), copied here by\n"
+              "# tools/notebooks.py so that this notebook runs on its own. Change it there.\n")
+    return header + "\n\n".join(source(c).strip("\n") + "\n" for c in source_cells(stem))
+
+
+def with_copies(nb):
+    """The notebook with every `copy:` cell re-stamped from its source chapter."""
+    cells = []
+    for cell in nb["cells"]:
+        stem = copied_chapter(cell)
+        if stem is not None:
+            cell = {**cell, "source": copy_source(stem).splitlines(keepends=True)}
+        cells.append(cell)
+    return {**nb, "cells": cells}
+
+
 def output_chars(cell):
     return len(json.dumps(cell.get("outputs", [])))
 
@@ -84,7 +122,7 @@ def main(command, paths=()):
     stale = []
     for path in [Path(p).resolve() for p in paths] or notebooks():
         nb = json.loads(path.read_text())
-        fixed = stripped(stamped(nb))
+        fixed = stripped(with_copies(stamped(nb)))
         if fixed != nb:
             stale.append(path.name)
             if command == "fix":
