@@ -17,6 +17,7 @@ from pathlib import Path
 
 import nbclient
 import nbformat
+from papermill.iorw import load_notebook_node
 from papermill.parameterize import parameterize_notebook
 
 
@@ -48,7 +49,7 @@ def run_notebook(path, parameters, out=None, timeout=900):
     Raises nbclient's CellExecutionError (naming the cell) if a cell not tagged
     `raises-exception` fails, and ValueError if the notebook has no `parameters` cell."""
     path = Path(path).resolve()
-    nb = nbformat.read(path, as_version=4)
+    nb = load_notebook_node(str(path))  # papermill's reader: adds the metadata it needs
     if parameters_cell(nb) is None:
         raise ValueError(f"{path.name} has no cell tagged 'parameters'")
     unknown = set(parameters) - set(default_parameters(path))
