@@ -28,9 +28,16 @@ on it: compare them only within one run. The last line is exactly
 for chapter 5: K seeds solved of N, S the median training seconds to the first evaluation >= 475
 (a seed that never gets there counts as infinitely slow), X the speed-up, R the smallest of the
 seeds' 100-episode means of the kept policy.
+
+With `--save`, the rows go to benchmarks/results/dqn_cartpole.csv and the summary (with each
+chapter's CODE_DIGEST, the code that produced them) to dqn_cartpole.json. Those files are
+committed: the chapters' prose states ranges over seeds from them, and tests/test_benchmark.py
+checks that the stored results still back those claims and come from the chapters' current code.
 """
 import argparse
 import concurrent.futures
+import csv
+import json
 import math
 import multiprocessing
 import os
@@ -43,6 +50,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = {4: ROOT / "book" / "04_dqn_from_scratch.ipynb",
             5: ROOT / "book" / "05_dqn_tf_agents.ipynb"}
+RESULTS = ROOT / "benchmarks" / "results" / "dqn_cartpole.csv"
+COLUMNS = ["chapter", "seed", "solved", "iterations_to_target", "env_steps_to_target",
+           "seconds_to_target", "kept_mean", "kept_min", "iterations", "iterations_per_second"]
 FRESH_EPISODES = 100
 SOLVED = 475.0
 _loaded = {}
@@ -61,7 +71,7 @@ def run_chapter4(seed):
     ch = chapter(4)
     result = ch.train_dqn(seed=seed, progress=False)
     kept = ch.episode_returns(result["q_network"], FRESH_EPISODES, ch.HELD_OUT_SEED)
-    iterations = len(result["iteration"]) and result["iteration"][-1]
+    iterations = result["iteration"][-1]  # the run stops at an evaluation
     return dict(iterations_to_target=result["iterations_to_target"],
                 env_steps_to_target=result["iterations_to_target"],  # one step each
                 seconds_to_target=result["seconds_to_target"], iterations=iterations,
@@ -128,6 +138,8 @@ def main():
     parser.add_argument("--chapters", type=int, nargs="+", default=[4, 5], choices=[4, 5])
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--article-iterations", type=int, default=100)
+    parser.add_argument("--save", action="store_true",
+                        help=f"write the results to {RESULTS.relative_to(ROOT)} and .json")
     args = parser.parse_args()
     if args.workers < 1 or args.article_iterations < 1 or min(args.seeds) < 0:
         parser.error("--workers and --article-iterations must be >= 1, seeds >= 0")
@@ -140,8 +152,12 @@ def main():
           f"{'kept':>6} {'min':>5} {'its':>7} {'it/s':>6}")
     rows, article = {n: {} for n in args.chapters}, None
     context = multiprocessing.get_context("spawn")  # a fresh TensorFlow in every worker
+    # Workers find `task` by importing this file as a module (loading a chapter can replace
+    # the workers' __main__, so a reference to __main__.task would not resolve there).
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from dqn_cartpole import task as worker_task
     with concurrent.futures.ProcessPoolExecutor(args.workers, mp_context=context) as pool:
-        futures = [pool.submit(task, kind, argument) for kind, argument in tasks]
+        futures = [pool.submit(worker_task, kind, argument) for kind, argument in tasks]
         for future in concurrent.futures.as_completed(futures):
             kind, argument, value, _ = future.result()
             if kind == "article":
@@ -162,10 +178,37 @@ def main():
         print(f"chapter {number}: solved {s['solved']}/{s['n']}, median env steps to 475 "
               f"{s['median_steps']:,.0f}, median seconds to 475 {s['median_s']:.1f}, "
               f"median {s['median_rate']:.0f} it/s, smallest kept mean {s['kept_min']:.1f}")
+    if args.save:
+        save(args, rows, article, time.perf_counter() - started)
     if 5 in args.chapters:
         s = summary(list(rows[5].values()))
         print(f"solved {s['solved']}/{s['n']} median_s {s['median_s']:.1f} "
               f"speedup {s['median_rate'] / article:.1f} kept_min {s['kept_min']:.1f}")
+
+
+def save(args, rows, article, wall_seconds):
+    """The tidy rows (one per chapter and seed) and a summary with the code's digests."""
+    sys.path.insert(0, str(ROOT / "tools"))
+    from chapter_code import code_digest
+    RESULTS.parent.mkdir(exist_ok=True)
+    with open(RESULTS, "w", newline="") as f:
+        writer = csv.DictWriter(f, COLUMNS)
+        writer.writeheader()
+        for number in args.chapters:
+            for seed in args.seeds:
+                row = rows[number][seed]
+                writer.writerow({"chapter": number, "seed": seed,
+                                 "solved": row["kept_mean"] >= SOLVED,
+                                 **{k: row[k] for k in COLUMNS[3:]}})
+    summaries = {number: summary(list(rows[number].values())) for number in args.chapters}
+    metadata = dict(
+        fresh_episodes=FRESH_EPISODES, solved_threshold=SOLVED, seeds=args.seeds,
+        workers=args.workers, cores=os.cpu_count(), wall_seconds=round(wall_seconds),
+        article_iterations_per_second=article,
+        speedup=article and summaries[5]["median_rate"] / article,
+        summaries=summaries,
+        code_digests={number: code_digest(CHAPTERS[number]) for number in args.chapters})
+    RESULTS.with_suffix(".json").write_text(json.dumps(metadata, indent=1) + "\n")
 
 
 if __name__ == "__main__":

@@ -14,10 +14,12 @@ copy. `load` executes, in the notebook's order:
   (`EVAL_SEED = 10_000`). Demonstrations, training runs, plots and checks are skipped.
 
 So a script finds code by its name, never by the position of a cell. Functions' source lines
-stay visible to `inspect` (TensorFlow's AutoGraph reads them).
+stay visible to `inspect` (TensorFlow's AutoGraph reads them). The namespace's `CODE_DIGEST` is a
+SHA-256 of exactly the code executed, so stored results can say which code produced them.
 """
 import ast
 import contextlib
+import hashlib
 import io
 import json
 import linecache
@@ -50,14 +52,12 @@ def is_definition(node):
     return False
 
 
-def load(path, quiet=True):
-    """The chapter's definitions as a namespace (see the module docstring)."""
-    path = Path(path)
-    cells = json.loads(path.read_text())["cells"]
+def _selected(path):
+    """(cell index, cell source, AST of what to run) for each cell `load` runs, in order."""
+    cells = json.loads(Path(path).read_text())["cells"]
     if not any(c["cell_type"] == "markdown" and _source(c).lstrip().startswith(SETUP_HEADING)
                for c in cells):
-        raise ValueError(f"{path.name} has no {SETUP_HEADING!r} section")
-    namespace = {"__name__": f"chapter_{path.stem}"}
+        raise ValueError(f"{Path(path).name} has no {SETUP_HEADING!r} section")
     in_setup = False
     for index, cell in enumerate(cells):
         source = _source(cell)
@@ -72,9 +72,24 @@ def load(path, quiet=True):
             tree.body = [node for node in tree.body if is_definition(node)]
             if not tree.body:
                 continue
+        yield index, source, tree
+
+
+def code_digest(path):
+    """SHA-256 of exactly the code `load` runs (without running it)."""
+    digest = hashlib.sha256()
+    for _, _, tree in _selected(path):
+        digest.update(ast.unparse(tree).encode())
+    return digest.hexdigest()
+
+
+def load(path, quiet=True):
+    """The chapter's definitions as a namespace (see the module docstring)."""
+    path = Path(path)
+    namespace = {"__name__": f"chapter_{path.stem}", "CODE_DIGEST": code_digest(path)}
+    for index, source, tree in _selected(path):
         filename = f"<{path.name} cell {index}>"
         linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
-        output = io.StringIO() if quiet else None
-        with contextlib.redirect_stdout(output) if quiet else contextlib.nullcontext():
+        with contextlib.redirect_stdout(io.StringIO()) if quiet else contextlib.nullcontext():
             exec(compile(tree, filename, "exec"), namespace)
     return types.SimpleNamespace(**namespace)

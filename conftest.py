@@ -1,0 +1,27 @@
+"""Test-run set-up for the whole repository (tests/conftest.py has the tests' helpers)."""
+from pathlib import Path
+
+import pytest
+
+
+# pytest-xdist (`-n`, `--dist loadgroup`, see the Makefile) must keep each notebook's cells on
+# one worker, in order, in one kernel: every nbval item gets its notebook as its xdist group (a
+# seed re-run and the browser tests, one book build, have groups of their own). Units are handed
+# out in collection order. Long units go first, so that the workers finish together rather than
+# one waiting for a long unit started last. Rough costs in seconds on a 2-core machine; only the
+# order matters.
+UNIT_COSTS = [("test_browser.py", 600), ("05_", 180), ("test_colab_install.py", 150),
+              ("04_", 60), ("03_", 50), ("test_sweep.py", 40), ("06_", 35)]
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist turns groups into scopes
+def pytest_collection_modifyitems(items):
+    for item in items:
+        path = Path(str(item.fspath))
+        if path.suffix == ".ipynb" and not any(item.iter_markers("xdist_group")):
+            item.add_marker(pytest.mark.xdist_group(path.name))
+
+    def cost(item):
+        return next((c for pattern, c in UNIT_COSTS if pattern in item.nodeid), 0)
+
+    items.sort(key=cost, reverse=True)  # stable: a notebook's cells keep their order
