@@ -15,7 +15,7 @@ copy. `load` executes, in the notebook's order:
 
 So a script finds code by its name, never by the position of a cell. Functions' source lines
 stay visible to `inspect` (TensorFlow's AutoGraph reads them). The namespace's `CODE_DIGEST` is a
-SHA-256 of exactly the code executed, so stored results can say which code produced them.
+SHA-256 of the definitions executed, so stored results can say which code produced them.
 """
 import ast
 import contextlib
@@ -53,7 +53,8 @@ def is_definition(node):
 
 
 def _selected(path):
-    """(cell index, cell source, AST of what to run) for each cell `load` runs, in order."""
+    """(cell index, cell source, AST of what to run, whether it is a lesson definition) for
+    each cell `load` runs, in order."""
     cells = json.loads(Path(path).read_text())["cells"]
     if not any(c["cell_type"] == "markdown" and _source(c).lstrip().startswith(SETUP_HEADING)
                for c in cells):
@@ -68,18 +69,21 @@ def _selected(path):
         if cell["cell_type"] != "code" or source.lstrip().startswith(("%", "!")):
             continue
         tree = ast.parse(source)
-        if not (in_setup or "parameters" in cell.get("metadata", {}).get("tags", [])):
+        lesson = not (in_setup or "parameters" in cell.get("metadata", {}).get("tags", []))
+        if lesson:
             tree.body = [node for node in tree.body if is_definition(node)]
             if not tree.body:
                 continue
-        yield index, source, tree
+        yield index, source, tree, lesson
 
 
 def code_digest(path):
-    """SHA-256 of exactly the code `load` runs (without running it)."""
+    """SHA-256 of the chapter's definitions that `load` runs (not of its Setup section or its
+    parameters, so a new default seed does not make stored results stale)."""
     digest = hashlib.sha256()
-    for _, _, tree in _selected(path):
-        digest.update(ast.unparse(tree).encode())
+    for _, _, tree, lesson in _selected(path):
+        if lesson:
+            digest.update(ast.unparse(tree).encode())
     return digest.hexdigest()
 
 
@@ -87,7 +91,7 @@ def load(path, quiet=True):
     """The chapter's definitions as a namespace (see the module docstring)."""
     path = Path(path)
     namespace = {"__name__": f"chapter_{path.stem}", "CODE_DIGEST": code_digest(path)}
-    for index, source, tree in _selected(path):
+    for index, source, tree, _ in _selected(path):
         filename = f"<{path.name} cell {index}>"
         linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
         with contextlib.redirect_stdout(io.StringIO()) if quiet else contextlib.nullcontext():
