@@ -12,8 +12,8 @@ code (tests/test_sweep.py re-runs one setting and checks it against the stored r
         --out /tmp/one.csv                           # one setting
 
 Each run is one process-local TensorFlow with one thread (runs are small; parallelism comes from
-running several at once). On a Ray cluster (`pip install "ray[default]==2.60.0"` on every node,
-with this book's requirements) each run is a task asking for one CPU; the notebook's code is
+running several at once). On a Ray cluster (ray 2.60 is in this book's requirements; install
+them on every node) each run is a task asking for one CPU; the notebook's code is
 sent with the task, so the nodes need the packages but not this repository.
 
 Output (tidy: one row per run and evaluation point), by default sweeps/results/dqn_sweep.csv:
@@ -132,7 +132,7 @@ def run_local(code, todo, budget, workers):
 
 
 def run_ray(code, todo, budget, address):
-    import ray  # optional: pip install "ray[default]==2.60.0"
+    import ray  # in requirements.txt
 
     ray.init(address=address, runtime_env={"env_vars": {
         "OMP_NUM_THREADS": "1", "TF_USE_LEGACY_KERAS": "1", "TF_CPP_MIN_LOG_LEVEL": "3"}})

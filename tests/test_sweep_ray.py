@@ -1,0 +1,67 @@
+"""The sweep runs unchanged on a Ray cluster: a local Ray head stands in for one.
+
+`ray start --head` starts a head on this machine with 2 CPUs, as a reader would start one on a
+cluster's first node; the sweep joins it with `--ray-address auto` (an explicit 127.0.0.1:PORT
+does not connect: the head registers under the machine's own address). A small sweep (2 settings
+x 2 seeds, a few hundred iterations) then runs once through Ray and once in local processes, and
+the two must give the same rows: same runs, same evaluations, bit for bit (same machine, same
+code, same seeds; only the timing columns differ). The test stops the head it started.
+"""
+import csv
+import os
+import shutil
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+pytestmark = pytest.mark.slow
+SWEEP = [sys.executable, str(ROOT / "sweeps" / "dqn_sweep.py"), "--epsilons", "0.1",
+         "--gammas", "0.9", "0.99", "--layers", "32", "--seeds", "0", "1",
+         "--num-iterations", "600", "--eval-interval", "300", "--num-eval-episodes", "3"]
+TIMING = {"train_seconds", "run_seconds"}
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def ray_head(tmp_path):
+    ray = shutil.which("ray", path=str(Path(sys.executable).parent))
+    assert ray, "the ray command is not installed (it is in requirements.txt)"
+    env = {**os.environ, "RAY_USAGE_STATS_ENABLED": "0"}
+    temp_dir = Path("/tmp") / f"ray-test-{os.getpid()}"  # Ray's socket paths must be short
+    subprocess.run([ray, "start", "--head", f"--port={free_port()}", "--num-cpus=2",
+                    "--include-dashboard=false", f"--temp-dir={temp_dir}",
+                    "--disable-usage-stats"], check=True, env=env, timeout=180,
+                   capture_output=True)
+    try:
+        yield env
+    finally:
+        subprocess.run([ray, "stop", "--force"], env=env, timeout=120, capture_output=True)
+        shutil.rmtree(temp_dir, ignore_errors=True)
+
+
+def rows(path):
+    with open(path, newline="") as f:
+        return [{k: v for k, v in r.items() if k not in TIMING} for r in csv.DictReader(f)]
+
+
+def test_a_sweep_through_ray_equals_the_local_sweep(ray_head, tmp_path):
+    through_ray, local = tmp_path / "ray.csv", tmp_path / "local.csv"
+    done = subprocess.run(SWEEP + ["--ray-address", "auto", "--out", str(through_ray)],
+                          env=ray_head, cwd=ROOT, timeout=900, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-4000:]
+    assert "on ray (auto)" in done.stdout
+    subprocess.run(SWEEP + ["--workers", "2", "--out", str(local)], cwd=ROOT, timeout=900,
+                   check=True, capture_output=True)
+    ray_rows, local_rows = rows(through_ray), rows(local)
+    assert len(ray_rows) == 2 * 2 * 3  # 2 settings x 2 seeds x evaluations at 0, 300, 600
+    assert ray_rows == local_rows
