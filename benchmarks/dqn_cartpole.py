@@ -115,7 +115,7 @@ def fmt(value, spec):
 def print_row(number, seed, row):
     print(f"ch{number} {seed:>4} {'yes' if row['kept_mean'] >= SOLVED else 'no':>6} "
           f"{fmt(row['iterations_to_target'], ','):>7} {fmt(row['env_steps_to_target'], ','):>7} "
-          f"{fmt(row['seconds_to_target'], '.1f'):>6} {row['kept_mean']:>6.1f} "
+          f"{fmt(row['seconds_to_target'], '.1f'):>6} {row['kept_mean']:>6.2f} "
           f"{row['kept_min']:>5.0f} {row['iterations']:>7,} "
           f"{row['iterations_per_second']:>6.0f}", flush=True)
 
@@ -177,13 +177,13 @@ def main():
         s = summary(list(rows[number].values()))
         print(f"chapter {number}: solved {s['solved']}/{s['n']}, median env steps to 475 "
               f"{s['median_steps']:,.0f}, median seconds to 475 {s['median_s']:.1f}, "
-              f"median {s['median_rate']:.0f} it/s, smallest kept mean {s['kept_min']:.1f}")
+              f"median {s['median_rate']:.0f} it/s, smallest kept mean {s['kept_min']:.2f}")
     if args.save:
         save(args, rows, article, time.perf_counter() - started)
     if 5 in args.chapters:
         s = summary(list(rows[5].values()))
         print(f"solved {s['solved']}/{s['n']} median_s {s['median_s']:.1f} "
-              f"speedup {s['median_rate'] / article:.1f} kept_min {s['kept_min']:.1f}")
+              f"speedup {s['median_rate'] / article:.1f} kept_min {s['kept_min']:.2f}")
 
 
 def save(args, rows, article, wall_seconds):
