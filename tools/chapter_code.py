@@ -26,12 +26,9 @@ import linecache
 import types
 from pathlib import Path
 
+from notebooks import source as cell_source
+
 SETUP_HEADING = "## Setup"
-
-
-def _source(cell):
-    src = cell.get("source", "")
-    return "".join(src) if isinstance(src, list) else src
 
 
 def is_definition(node):
@@ -56,12 +53,12 @@ def _selected(path):
     """(cell index, cell source, AST of what to run, whether it is a lesson definition) for
     each cell `load` runs, in order."""
     cells = json.loads(Path(path).read_text())["cells"]
-    if not any(c["cell_type"] == "markdown" and _source(c).lstrip().startswith(SETUP_HEADING)
+    if not any(c["cell_type"] == "markdown" and cell_source(c).lstrip().startswith(SETUP_HEADING)
                for c in cells):
         raise ValueError(f"{Path(path).name} has no {SETUP_HEADING!r} section")
     in_setup = False
     for index, cell in enumerate(cells):
-        source = _source(cell)
+        source = cell_source(cell)
         if cell["cell_type"] == "markdown":
             if source.lstrip().startswith("## "):
                 in_setup = source.lstrip().startswith(SETUP_HEADING)

@@ -20,11 +20,12 @@ import nbformat
 from papermill.iorw import load_notebook_node
 from papermill.parameterize import parameterize_notebook
 
+from notebooks import tags
+
 
 def parameters_cell(nb):
     """The notebook's cell tagged `parameters`, or None."""
-    return next((c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])),
-                None)
+    return next((c for c in nb.cells if "parameters" in tags(c)), None)
 
 
 def default_parameters(path):
