@@ -1,34 +1,41 @@
-"""Hyper-parameter sweep of the book's DQN on CartPole-v1: final ε × γ × hidden layers × seeds.
+"""Hyper-parameter study of chapter 5's DQN on CartPole-v1, one knob at a time, several seeds.
 
-The runs use the training code of the chapter that shows their results,
-book/06_hyperparameter_study.ipynb: this script executes that notebook's code cells up to and
-including the one that defines `train_dqn`, so the data cannot come from a different copy of the
-code (tests/test_sweep.py re-runs one setting and checks it against the stored results).
+The runs use chapter 5's own code (book/05_dqn_tf_agents.ipynb), loaded by name with
+tools/chapter_code.py: its `DQNConfig` defaults, `train_agent` (Double DQN, n-step targets,
+keeping the best confirmed policy) and `evaluate_greedy`. Each setting changes one knob of
+`DQNConfig()` and leaves the rest at chapter 5's defaults; every run trains for the whole budget
+(`stop_at_target=False`) so that its stability after solving can be measured.
 
-    python sweeps/dqn_sweep.py                       # the book's grid, one process per core
+    python sweeps/dqn_sweep.py                       # the book's study, one process per core
     python sweeps/dqn_sweep.py --workers 1           # serially
     python sweeps/dqn_sweep.py --ray-address auto    # the same runs as Ray tasks on a cluster
-    python sweeps/dqn_sweep.py --epsilons 0.1 --gammas 0.99 --layers 64-64 --seeds 0 \\
-        --out /tmp/one.csv                           # one setting
+    python sweeps/dqn_sweep.py --gammas 0.9 --epsilons --layers --n-steps --seeds 0 \\
+        --out /tmp/one.csv                           # chapter 5's default and one other setting
 
-Each run is one process-local TensorFlow with one thread (runs are small; parallelism comes from
-running several at once). On a Ray cluster (ray 2.60 is in this book's requirements; install
-them on every node) each run is a task asking for one CPU; the notebook's code is
-sent with the task, so the nodes need the packages but not this repository.
+Knob values that equal chapter 5's default add no setting of their own: the default setting is
+run once and belongs to every knob's comparison. Runs are process-local TensorFlow on one thread
+(parallelism comes from running several at once). On a Ray cluster each run is a task asking for
+one CPU; the chapter's code is sent with the task as text, so the nodes need the book's packages
+(requirements.txt) but not this repository.
 
-Output (tidy: one row per run and evaluation point), by default sweeps/results/dqn_sweep.csv:
-    epsilon, gamma, fc_layer_params ("64-64"), seed, iteration, eval_return (mean undiscounted
-    return of the greedy policy over num_eval_episodes episodes), train_seconds (time spent in
-    training iterations up to that point), run_seconds (the whole run, evaluations included),
-    num_iterations, eval_interval, num_eval_episodes
-and next to it dqn_sweep.json: the grid, the budget, package versions, workers and wall time.
+Output, tidy (by default in sweeps/results/):
+  dqn_sweep_curves.csv  one row per run and periodic evaluation: the setting (knob, epsilon_final,
+      gamma, fc_layer_params as "128-128", n_step), seed, iteration, env_steps, train_seconds,
+      eval_return (mean over 20 greedy episodes), confirm_return (100-episode confirmation, or
+      empty), start_value (max_a Q(s0, a) over the evaluation's first states), epsilon
+  dqn_sweep.csv  one row per run: the setting, seed, solved (the kept policy's mean over 100 fresh
+      episodes from HELD_OUT_SEED is >= 475), kept_mean, kept_min, kept_iteration,
+      iterations_to_target, env_steps_to_target, seconds_to_target (to the first evaluation
+      >= 475; empty if none), after_target_fraction (share of the later evaluations still
+      >= 475), best_return, final_return, candidates, train_seconds, run_seconds
+  dqn_sweep.json  the design, the budget, chapter 5's defaults and CODE_DIGEST, package
+      versions, workers and wall time.
 """
 import argparse
 import concurrent.futures
 import csv
-import itertools
+import dataclasses
 import json
-import linecache
 import multiprocessing
 import os
 import platform
@@ -38,38 +45,44 @@ from importlib.metadata import version
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOK = ROOT / "book" / "06_hyperparameter_study.ipynb"
-DEFINES = "def train_dqn("  # the last cell executed from the notebook
+sys.path.insert(0, str(ROOT / "tools"))
+import chapter_code  # noqa: E402
+
+NOTEBOOK = ROOT / "book" / "05_dqn_tf_agents.ipynb"
 RESULTS = ROOT / "sweeps" / "results" / "dqn_sweep.csv"
-
-GRID = {
-    "epsilons": [0.01, 0.1, 0.3],  # final ε of the linear schedule from 1.0
-    "gammas": [0.9, 0.99, 1.0],
-    "layers": ["32", "64-64", "256-256"],
-    "seeds": [0, 1, 2],
+KNOBS = ["epsilon_final", "gamma", "fc_layer_params", "n_step"]
+VALUES = {  # chapter 5's defaults (0.04, 0.99, 128-128, 3) are among them
+    "epsilon_final": [0.01, 0.04, 0.2],
+    "gamma": [0.9, 0.99, 1.0],
+    "fc_layer_params": ["32", "64-64", "128-128"],
+    "n_step": [1, 3, 5],
 }
-BUDGET = {"num_iterations": 5_000, "eval_interval": 500, "num_eval_episodes": 10}
-COLUMNS = ["epsilon", "gamma", "fc_layer_params", "seed", "iteration", "eval_return",
-           "train_seconds", "run_seconds", "num_iterations", "eval_interval",
-           "num_eval_episodes"]
+SEEDS = [0, 1, 2, 3, 4]
+BUDGET = {"num_iterations": 7_000}  # the default setting solves on every seed within it
+FRESH_EPISODES = 100
+SETTING_COLUMNS = ["knob"] + KNOBS + ["seed"]
+CURVE_COLUMNS = SETTING_COLUMNS + ["iteration", "env_steps", "train_seconds", "eval_return",
+                                   "confirm_return", "start_value", "epsilon"]
+RUN_COLUMNS = SETTING_COLUMNS + [
+    "solved", "kept_mean", "kept_min", "kept_iteration", "iterations_to_target",
+    "env_steps_to_target", "seconds_to_target", "after_target_fraction", "best_return",
+    "final_return", "candidates", "train_seconds", "run_seconds"]
+TIMING_COLUMNS = {"train_seconds", "seconds_to_target", "run_seconds"}
+# The chapter's names a run uses: the stored CODE_DIGEST covers their definitions (and those of
+# everything they use), so the results go stale when that code changes, not when a plot does.
+USES = ["DQNConfig", "train_agent", "greedy_action_fn", "evaluate_greedy", "HELD_OUT_SEED",
+        "TARGET_RETURN"]
 
 
-def training_code(notebook=NOTEBOOK):
-    """The notebook's code cells up to and including the one that defines train_dqn."""
-    cells = json.loads(Path(notebook).read_text())["cells"]
-    code = []
-    for cell in cells:
-        if cell["cell_type"] != "code":
-            continue
-        source = "".join(cell["source"])
-        tags = set(cell.get("metadata", {}).get("tags", []))
-        if "raises-exception" in tags or "skip-execution" in tags:
-            continue
-        code.append("\n".join(line for line in source.splitlines()
-                              if not line.lstrip().startswith(("%", "!"))))
-        if DEFINES in source:
-            return "\n\n".join(code)
-    raise ValueError(f"{notebook} has no code cell defining train_dqn")
+def layers_text(layers):
+    return "-".join(str(n) for n in layers)
+
+
+def parse_layers(text):
+    parts = str(text).split("-")
+    if not all(part.isdigit() and int(part) > 0 for part in parts):
+        raise ValueError(f"layer sizes look like 64-64 (positive integers), got {text!r}")
+    return tuple(int(part) for part in parts)
 
 
 def one_thread():
@@ -84,38 +97,70 @@ def one_thread():
 _LOADED = {}
 
 
-def _train_dqn(code):
-    """train_dqn from the notebook's code, executed once per process."""
+def chapter(code):
+    """Chapter 5's definitions from `code` (chapter_code.program), executed once per process."""
     if code not in _LOADED:
         one_thread()
-        import tensorflow as tf
-
-        tf.config.threading.set_intra_op_parallelism_threads(1)
-        tf.config.threading.set_inter_op_parallelism_threads(1)
-        filename = f"<{NOTEBOOK.name}>"
-        linecache.cache[filename] = (len(code), None, code.splitlines(True), filename)
-        namespace = {"__name__": "dqn_sweep_notebook"}  # AutoGraph can read the source
-        exec(compile(code, filename, "exec"), namespace)
         _LOADED.clear()
-        _LOADED[code] = namespace["train_dqn"]
+        _LOADED[code] = chapter_code.run_program(code, NOTEBOOK.stem)
     return _LOADED[code]
 
 
+def default_setting(ch):
+    config = ch.DQNConfig()
+    return {"epsilon_final": config.epsilon_final, "gamma": config.gamma,
+            "fc_layer_params": layers_text(config.fc_layer_params), "n_step": config.n_step}
+
+
 def run_one(code, setting, budget):
-    """One training run: its rows of the tidy table."""
-    train_dqn = _train_dqn(code)
-    layers = tuple(int(n) for n in setting["fc_layer_params"].split("-"))
-    start = time.perf_counter()
-    evaluations = train_dqn(epsilon=setting["epsilon"], gamma=setting["gamma"],
-                            fc_layer_params=layers, seed=setting["seed"], **budget)
-    run_seconds = round(time.perf_counter() - start, 2)
-    return [{**setting, **e, "run_seconds": run_seconds, **budget} for e in evaluations]
+    """One training run of `setting` (knob, the four knob values, seed): (its run row, its
+    curve rows)."""
+    ch = chapter(code)
+    started = time.perf_counter()
+    config = ch.DQNConfig(epsilon_final=setting["epsilon_final"], gamma=setting["gamma"],
+                          fc_layer_params=parse_layers(setting["fc_layer_params"]),
+                          n_step=setting["n_step"], **budget)
+    result = ch.train_agent(config, seed=setting["seed"], progress=False,
+                            stop_at_target=False)
+    act = ch.greedy_action_fn(result.agent.policy)  # the kept weights are back in q_net
+    fresh = ch.evaluate_greedy(act, FRESH_EPISODES, ch.HELD_OUT_SEED)
+    returns = [record["eval_return"] for record in result.curve]
+    after = []
+    if result.solved:
+        first = [r["iteration"] for r in result.curve].index(result.iterations_to_target)
+        after = returns[first + 1:]
+    run = {**setting,
+           "solved": bool(fresh.mean() >= ch.TARGET_RETURN),
+           "kept_mean": round(float(fresh.mean()), 2), "kept_min": float(fresh.min()),
+           "kept_iteration": result.kept_iteration,
+           "iterations_to_target": result.iterations_to_target,
+           "env_steps_to_target": result.env_steps_to_target,
+           "seconds_to_target": (None if result.seconds_to_target is None
+                                 else round(result.seconds_to_target, 2)),
+           "after_target_fraction": (round(sum(r >= ch.TARGET_RETURN for r in after)
+                                           / len(after), 4) if after else None),
+           "best_return": max(returns), "final_return": returns[-1],
+           "candidates": result.candidates,
+           "train_seconds": round(result.train_seconds, 2),
+           "run_seconds": round(time.perf_counter() - started, 2)}
+    curve = [{**setting, **{k: record[k] for k in CURVE_COLUMNS if k in record}}
+             for record in result.curve]
+    for row in curve:
+        row["train_seconds"] = round(row["train_seconds"], 2)
+        row["start_value"] = round(row["start_value"], 4)
+        row["epsilon"] = round(row["epsilon"], 4)
+    return run, curve
 
 
-def settings(grid):
-    return [{"epsilon": e, "gamma": g, "fc_layer_params": layers, "seed": s}
-            for e, g, layers, s in itertools.product(
-                grid["epsilons"], grid["gammas"], grid["layers"], grid["seeds"])]
+def settings(values, seeds, default):
+    """One knob at a time around `default`: the default setting, then each other value."""
+    designs = [("default", dict(default))]
+    for knob in KNOBS:
+        for value in values[knob]:
+            if str(value) != str(default[knob]):
+                designs.append((knob, {**default, knob: value}))
+    return [{"knob": knob, **setting, "seed": seed}
+            for knob, setting in designs for seed in seeds]
 
 
 def run_local(code, todo, budget, workers):
@@ -147,78 +192,98 @@ def run_ray(code, todo, budget, address):
 
 def parse(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--epsilons", type=float, nargs="+", default=GRID["epsilons"])
-    parser.add_argument("--gammas", type=float, nargs="+", default=GRID["gammas"])
-    parser.add_argument("--layers", nargs="+", default=GRID["layers"],
-                        help="hidden layer sizes, e.g. 32 64-64 256-256")
-    parser.add_argument("--seeds", type=int, nargs="+", default=GRID["seeds"])
+    parser.add_argument("--epsilons", type=float, nargs="*", default=VALUES["epsilon_final"],
+                        help="final ε values (empty: only the default)")
+    parser.add_argument("--gammas", type=float, nargs="*", default=VALUES["gamma"])
+    parser.add_argument("--layers", nargs="*", default=VALUES["fc_layer_params"],
+                        help="hidden layer sizes, e.g. 32 64-64 128-128")
+    parser.add_argument("--n-steps", type=int, nargs="*", default=VALUES["n_step"])
+    parser.add_argument("--seeds", type=int, nargs="+", default=SEEDS)
     parser.add_argument("--num-iterations", type=int, default=BUDGET["num_iterations"])
-    parser.add_argument("--eval-interval", type=int, default=BUDGET["eval_interval"])
-    parser.add_argument("--num-eval-episodes", type=int, default=BUDGET["num_eval_episodes"])
+    parser.add_argument("--eval-interval", type=int,
+                        help="iterations between evaluations (default: chapter 5's)")
     parser.add_argument("--workers", type=int, default=os.cpu_count(),
                         help="local processes (default: one per core)")
     parser.add_argument("--ray-address", help="run as Ray tasks on this cluster ('auto', "
                         "or host:port); needs ray installed")
-    parser.add_argument("--notebook", type=Path, default=NOTEBOOK)
-    parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--out", type=Path, default=RESULTS,
+                        help="the runs' table; the curves go next to it (*_curves.csv)")
     args = parser.parse_args(argv)
     for layers in args.layers:
-        if not all(part.isdigit() and int(part) > 0 for part in layers.split("-")):
-            parser.error(f"--layers takes sizes like 64-64, got {layers!r}")
+        try:
+            parse_layers(layers)
+        except ValueError as error:
+            parser.error(f"--layers: {error}")
     if args.workers < 1:
         parser.error("--workers must be at least 1")
+    if args.num_iterations < 1 or (args.eval_interval is not None and args.eval_interval < 1):
+        parser.error("--num-iterations and --eval-interval must be at least 1")
     return args
+
+
+def write_csv(path, columns, rows):
+    with open(path, "w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=columns, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
 
 
 def main(argv=None):
     args = parse(argv)
-    grid = {"epsilons": args.epsilons, "gammas": args.gammas, "layers": args.layers,
-            "seeds": args.seeds}
-    budget = {"num_iterations": args.num_iterations, "eval_interval": args.eval_interval,
-              "num_eval_episodes": args.num_eval_episodes}
-    code = training_code(args.notebook)
-    todo = settings(grid)
+    values = {"epsilon_final": args.epsilons, "gamma": args.gammas,
+              "fc_layer_params": args.layers, "n_step": args.n_steps}
+    budget = {"num_iterations": args.num_iterations}
+    if args.eval_interval is not None:
+        budget["eval_interval"] = args.eval_interval
+    code = chapter_code.program(NOTEBOOK)
+    ch = chapter(code)
+    defaults = dataclasses.asdict(ch.DQNConfig(**budget))
+    todo = settings(values, args.seeds, default_setting(ch))
     backend = f"ray ({args.ray_address})" if args.ray_address else f"{args.workers} processes"
-    print(f"{len(todo)} runs of {budget['num_iterations']} iterations on {backend}", flush=True)
+    print(f"{len(todo)} runs of {budget['num_iterations']:,} iterations on {backend}",
+          flush=True)
 
     start = time.perf_counter()
     runs = (run_ray(code, todo, budget, args.ray_address) if args.ray_address
             else run_local(code, todo, budget, args.workers))
-    rows = []
-    for done, (setting, run_rows) in enumerate(runs, 1):
-        rows += run_rows
-        elapsed = time.perf_counter() - start
-        print(f"[{done}/{len(todo)}] {elapsed:6.0f} s  {setting}  final return "
-              f"{run_rows[-1]['eval_return']:.1f}  ({run_rows[-1]['run_seconds']:.0f} s)",
-              flush=True)
+    run_rows, curve_rows = [], []
+    for done, (setting, (run, curve)) in enumerate(runs, 1):
+        run_rows.append(run)
+        curve_rows += curve
+        print(f"[{done}/{len(todo)}] {time.perf_counter() - start:6.0f} s  "
+              f"{setting['knob']:>15} {setting}  solved {run['solved']}, kept mean "
+              f"{run['kept_mean']:.1f}  ({run['run_seconds']:.0f} s)", flush=True)
     wall = time.perf_counter() - start
 
-    order = {key: [str(v) for v in grid[name]] for key, name in (
-        ("epsilon", "epsilons"), ("gamma", "gammas"), ("fc_layer_params", "layers"),
-        ("seed", "seeds"))}
-    rows.sort(key=lambda r: tuple(order[k].index(str(r[k])) for k in order) + (r["iteration"],))
+    order = {tuple(s[k] for k in SETTING_COLUMNS): i for i, s in enumerate(todo)}
+    run_rows.sort(key=lambda r: order[tuple(r[k] for k in SETTING_COLUMNS)])
+    curve_rows.sort(key=lambda r: (order[tuple(r[k] for k in SETTING_COLUMNS)],
+                                   r["iteration"]))
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    with open(args.out, "w", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+    write_csv(args.out, RUN_COLUMNS, run_rows)
+    write_csv(curves_path(args.out), CURVE_COLUMNS, curve_rows)
     metadata = {
         "command": "python sweeps/dqn_sweep.py " + " ".join(sys.argv[1:] if argv is None
                                                            else argv),
-        "grid": grid, "budget": budget, "runs": len(todo), "rows": len(rows),
-        "backend": backend, "cpu_count": os.cpu_count(),
-        "wall_seconds": round(wall, 1),
-        "sum_of_run_seconds": round(sum({(r["epsilon"], r["gamma"], r["fc_layer_params"],
-                                          r["seed"]): r["run_seconds"] for r in rows}.values()),
-                                    1),
+        "notebook": f"book/{NOTEBOOK.name}", "code_digest": chapter_code.code_digest(NOTEBOOK, USES),
+        "knobs": KNOBS, "values": values, "seeds": args.seeds, "budget": budget,
+        "config": {k: list(v) if isinstance(v, tuple) else v for k, v in defaults.items()},
+        "fresh_episodes": FRESH_EPISODES, "runs": len(run_rows), "curve_rows": len(curve_rows),
+        "backend": backend, "cpu_count": os.cpu_count(), "wall_seconds": round(wall, 1),
+        "sum_of_run_seconds": round(sum(r["run_seconds"] for r in run_rows), 1),
         "versions": {"python": platform.python_version(),
                      **{p: version(p) for p in ("tensorflow", "tf-agents", "gymnasium",
                                                 "numpy")}},
         "finished": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
     }
     args.out.with_suffix(".json").write_text(json.dumps(metadata, indent=1) + "\n")
-    print(f"wrote {len(rows)} rows to {args.out} in {wall:.0f} s", flush=True)
+    print(f"wrote {len(run_rows)} runs and {len(curve_rows)} evaluations next to {args.out} "
+          f"in {wall:.0f} s", flush=True)
     return metadata
+
+
+def curves_path(out):
+    return out.with_name(out.stem + "_curves.csv")
 
 
 if __name__ == "__main__":

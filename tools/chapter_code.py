@@ -74,13 +74,42 @@ def _selected(path):
         yield index, source, tree, lesson
 
 
-def code_digest(path):
+def defined_names(node):
+    """The top-level names a definition statement binds."""
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return {node.name}
+    if isinstance(node, (ast.Import, ast.ImportFrom)):
+        return {(a.asname or a.name).split(".")[0] for a in node.names}
+    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+    return {t.id for target in targets for t in ast.walk(target) if isinstance(t, ast.Name)}
+
+
+def code_digest(path, names=None):
     """SHA-256 of the chapter's definitions that `load` runs (not of its Setup section or its
-    parameters, so a new default seed does not make stored results stale)."""
+    parameters, so a new default seed does not make stored results stale).
+
+    With `names` (e.g. ["train_agent", "DQNConfig"]), only of the definitions those names need:
+    theirs, and those of every chapter name they use, transitively. Results that a script made
+    with those names then go stale only when code they ran changes, not when a plot does."""
+    nodes = [node for _, _, tree, lesson in _selected(path) if lesson for node in tree.body]
+    if names is not None:
+        by_name = {}
+        for node in nodes:
+            for name in defined_names(node):
+                by_name.setdefault(name, []).append(node)
+        missing = set(names) - set(by_name)
+        if missing:
+            raise ValueError(f"{Path(path).name} defines no {sorted(missing)}")
+        needed, todo = set(), list(names)
+        while todo:
+            for node in by_name.get(todo.pop(), []):
+                if id(node) not in needed:
+                    needed.add(id(node))
+                    todo += [n.id for n in ast.walk(node) if isinstance(n, ast.Name)]
+        nodes = [node for node in nodes if id(node) in needed]
     digest = hashlib.sha256()
-    for _, _, tree, lesson in _selected(path):
-        if lesson:
-            digest.update(ast.unparse(tree).encode())
+    for node in nodes:
+        digest.update(ast.unparse(node).encode())
     return digest.hexdigest()
 
 
@@ -93,4 +122,21 @@ def load(path, quiet=True):
         linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
         with contextlib.redirect_stdout(io.StringIO()) if quiet else contextlib.nullcontext():
             exec(compile(tree, filename, "exec"), namespace)
+    return types.SimpleNamespace(**namespace)
+
+
+def program(path):
+    """What `load` runs, as one Python source text (for processes or machines that have the
+    packages but not this repository, such as a sweep's Ray workers): see `run_program`."""
+    return "\n\n".join(ast.unparse(tree) for _, _, tree, _ in _selected(Path(path)))
+
+
+def run_program(text, name="chapter"):
+    """Executes a `program` text; returns its namespace. Its source stays visible to
+    `inspect` (TensorFlow's AutoGraph reads it)."""
+    filename = f"<{name}>"
+    linecache.cache[filename] = (len(text), None, text.splitlines(True), filename)
+    namespace = {"__name__": f"chapter_{name}"}
+    with contextlib.redirect_stdout(io.StringIO()):
+        exec(compile(text, filename, "exec"), namespace)
     return types.SimpleNamespace(**namespace)
