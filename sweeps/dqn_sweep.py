@@ -1,10 +1,11 @@
 """Hyper-parameter study of chapter 5's DQN on CartPole-v1, one knob at a time, several seeds.
 
-The runs use chapter 5's own code (book/05_dqn_tf_agents.ipynb), loaded by name with
-tools/chapter_code.py: its `DQNConfig` defaults, `train_agent` (Double DQN, n-step targets,
-keeping the best confirmed policy) and `evaluate_greedy`. Each setting changes one knob of
-`DQNConfig()` and leaves the rest at chapter 5's defaults; every run trains for the whole budget
-(`stop_at_target=False`) so that its stability after solving can be measured.
+Each run calls `measure_run` of chapter 6 (book/06_hyperparameter_study.ipynb), loaded by name
+with tools/chapter_code.py. It trains chapter 5's agent with chapter 5's own code (`DQNConfig`,
+`train_agent`: Double DQN, n-step targets, keeping the best confirmed policy), which chapter 6
+holds as a stamped copy that the book's tests keep identical to chapter 5's cells. Each setting
+changes one knob of `DQNConfig()` and leaves the rest at chapter 5's defaults; every run trains
+for its whole budget (`stop_at_target=False`), so that its stability after solving is measured.
 
     python sweeps/dqn_sweep.py                       # the book's study, one process per core
     python sweeps/dqn_sweep.py --workers 1           # serially
@@ -48,7 +49,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
 import chapter_code  # noqa: E402
 
-NOTEBOOK = ROOT / "book" / "05_dqn_tf_agents.ipynb"
+NOTEBOOK = ROOT / "book" / "06_hyperparameter_study.ipynb"
 RESULTS = ROOT / "sweeps" / "results" / "dqn_sweep.csv"
 KNOBS = ["epsilon_final", "gamma", "fc_layer_params", "n_step"]
 VALUES = {  # chapter 5's defaults (0.04, 0.99, 128-128, 3) are among them
@@ -70,8 +71,7 @@ RUN_COLUMNS = SETTING_COLUMNS + [
 TIMING_COLUMNS = {"train_seconds", "seconds_to_target", "run_seconds"}
 # The chapter's names a run uses: the stored CODE_DIGEST covers their definitions (and those of
 # everything they use), so the results go stale when that code changes, not when a plot does.
-USES = ["DQNConfig", "train_agent", "greedy_action_fn", "evaluate_greedy", "HELD_OUT_SEED",
-        "TARGET_RETURN"]
+USES = ["DQNConfig", "measure_run"]
 
 
 def layers_text(layers):
@@ -98,7 +98,7 @@ _LOADED = {}
 
 
 def chapter(code):
-    """Chapter 5's definitions from `code` (chapter_code.program), executed once per process."""
+    """The chapter's definitions from `code` (chapter_code.program), once per process."""
     if code not in _LOADED:
         one_thread()
         _LOADED.clear()
@@ -113,43 +113,21 @@ def default_setting(ch):
 
 
 def run_one(code, setting, budget):
-    """One training run of `setting` (knob, the four knob values, seed): (its run row, its
-    curve rows)."""
+    """One training run of `setting` (knob, the four knob values, seed) with chapter 6's
+    `measure_run`: (its run row, its curve rows)."""
     ch = chapter(code)
-    started = time.perf_counter()
     config = ch.DQNConfig(epsilon_final=setting["epsilon_final"], gamma=setting["gamma"],
                           fc_layer_params=parse_layers(setting["fc_layer_params"]),
                           n_step=setting["n_step"], **budget)
-    result = ch.train_agent(config, seed=setting["seed"], progress=False,
-                            stop_at_target=False)
-    act = ch.greedy_action_fn(result.agent.policy)  # the kept weights are back in q_net
-    fresh = ch.evaluate_greedy(act, FRESH_EPISODES, ch.HELD_OUT_SEED)
-    returns = [record["eval_return"] for record in result.curve]
-    after = []
-    if result.solved:
-        first = [r["iteration"] for r in result.curve].index(result.iterations_to_target)
-        after = returns[first + 1:]
-    run = {**setting,
-           "solved": bool(fresh.mean() >= ch.TARGET_RETURN),
-           "kept_mean": round(float(fresh.mean()), 2), "kept_min": float(fresh.min()),
-           "kept_iteration": result.kept_iteration,
-           "iterations_to_target": result.iterations_to_target,
-           "env_steps_to_target": result.env_steps_to_target,
-           "seconds_to_target": (None if result.seconds_to_target is None
-                                 else round(result.seconds_to_target, 2)),
-           "after_target_fraction": (round(sum(r >= ch.TARGET_RETURN for r in after)
-                                           / len(after), 4) if after else None),
-           "best_return": max(returns), "final_return": returns[-1],
-           "candidates": result.candidates,
-           "train_seconds": round(result.train_seconds, 2),
-           "run_seconds": round(time.perf_counter() - started, 2)}
-    curve = [{**setting, **{k: record[k] for k in CURVE_COLUMNS if k in record}}
-             for record in result.curve]
-    for row in curve:
-        row["train_seconds"] = round(row["train_seconds"], 2)
-        row["start_value"] = round(row["start_value"], 4)
-        row["epsilon"] = round(row["epsilon"], 4)
+    run, curve = ch.measure_run(config, setting["seed"])
+    run = {**setting, **{k: rounded(v) for k, v in run.items()}}
+    curve = [{**setting, **{k: rounded(record[k]) for k in CURVE_COLUMNS if k in record}}
+             for record in curve]
     return run, curve
+
+
+def rounded(value):
+    return round(value, 4) if isinstance(value, float) else value
 
 
 def settings(values, seeds, default):
