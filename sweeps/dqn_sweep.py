@@ -34,14 +34,18 @@ Output, tidy (by default in sweeps/results/):
 """
 import argparse
 import concurrent.futures
+import contextlib
 import csv
 import dataclasses
+import io
 import json
+import linecache
 import multiprocessing
 import os
 import platform
 import sys
 import time
+import types
 from importlib.metadata import version
 from pathlib import Path
 
@@ -98,11 +102,17 @@ _LOADED = {}
 
 
 def chapter(code):
-    """The chapter's definitions from `code` (chapter_code.program), once per process."""
+    """The chapter's definitions from `code` (chapter_code.program), executed once per process.
+    Needs only the packages: on a Ray worker this repository may not exist."""
     if code not in _LOADED:
         one_thread()
+        filename = f"<{NOTEBOOK.name}>"  # the source stays visible to AutoGraph's inspect
+        linecache.cache[filename] = (len(code), None, code.splitlines(True), filename)
+        namespace = {"__name__": "dqn_sweep_chapter"}
+        with contextlib.redirect_stdout(io.StringIO()):
+            exec(compile(code, filename, "exec"), namespace)
         _LOADED.clear()
-        _LOADED[code] = chapter_code.run_program(code, NOTEBOOK.stem)
+        _LOADED[code] = types.SimpleNamespace(**namespace)
     return _LOADED[code]
 
 

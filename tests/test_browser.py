@@ -6,8 +6,8 @@ Chromium (Debian's `chromium`, driven by Playwright; `make test` installs it; CH
 path). Every request that would leave 127.0.0.1 is blocked and counted as a failure, as for a reader
 offline. Per page: no JavaScript errors, math rendered by MathJax, widgets rendered by the HTML
 manager served with the book, controls that need Python marked as such with working launch links,
-Colab and Binder links to the page's own notebook, no broken internal link. On the hyper-parameter
-chapter the explorer's controls, clicked like a reader would, change the plotted curves. A full-page
+Colab and Binder links to the page's own notebook, no broken internal link. On chapters 5 and 6 the
+study explorers' controls, clicked like a reader would, change the plotted curves. A full-page
 screenshot of every page goes to test-artifacts/screenshots/.
 """
 import functools
@@ -37,7 +37,9 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
 TOC = yaml.safe_load((ROOT / "_toc.yml").read_text())
 PAGES = [TOC["root"]] + [c["file"] for part in TOC.get("parts", []) for c in part["chapters"]]
-EXPLORER_PAGE = "book/06_hyperparameter_study"
+# Kernel-free explorers of the study's data: page -> the id of the figure's element.
+EXPLORERS = {"book/05_dqn_tf_agents": "ch5-study-explorer",
+             "book/06_hyperparameter_study": "ch6-study-explorer"}
 INTERACTIVE_WIDGETS = re.compile(r"^(Button|ToggleButton|ToggleButtons|Checkbox|Dropdown|Select|"
                                  r"SelectMultiple|RadioButtons|Text|Textarea|Combobox|Play|"
                                  r".*Slider|.*RangeSlider|.*Text|ColorPicker|DatePicker)Model$")
@@ -253,38 +255,59 @@ def test_widgets_render_and_say_when_they_need_python(visits, name):
         assert seen["enabled_kernel_controls"] == 0, f"{name}: a control that needs Python is live"
 
 
-def plotted(page):
-    """The data of the explorer's visible curves, as the browser holds them."""
+def plotted(page, div_id):
+    """The data of an explorer's visible curves, as the browser holds them."""
     return page.evaluate(
-        "() => { const gd = document.querySelector('.js-plotly-plot');"
-        " return gd.data.filter(t => t.visible !== false && t.visible !== 'legendonly')"
-        ".map(t => [t.name, Array.from(t.y || [])]); }")
+        "id => document.getElementById(id).data"
+        ".filter(t => t.visible !== false && t.visible !== 'legendonly')"
+        ".map(t => [t.name, Array.from(t.y || [])])", div_id)
 
 
-@pytest.mark.skipif(EXPLORER_PAGE not in PAGES, reason="the hyper-parameter chapter is not in _toc.yml")
-def test_explorer_controls_change_the_plotted_curve(browser, base_url):
-    context, page, problems = open_page(browser, base_url + EXPLORER_PAGE + ".html")
+def menu_labels(figure):
+    return [h.text_content() for h in figure.locator("g.updatemenu-header-group").all()]
+
+
+@pytest.mark.parametrize("page_name,div_id", [p for p in EXPLORERS.items() if p[0] in PAGES])
+def test_explorer_controls_change_the_plotted_curve(browser, base_url, page_name, div_id):
+    """Each menu, clicked like a reader would, shows another setting; the study changes one
+    knob at a time, so the other menus go back to their defaults. The figure stays inside the
+    page's column."""
+    context, page, problems = open_page(browser, base_url + page_name + ".html")
     try:
-        assert page.locator(".js-plotly-plot").count() >= 1, "the explorer's figure did not render"
-        assert page.locator(".kernel-widget-note").count() == 0, "the explorer was marked dead"
-        figure = page.locator(".js-plotly-plot").first
+        figure = page.locator(f"#{div_id}")
+        assert figure.count() == 1, f"{page_name}: the explorer's figure did not render"
+        assert page.locator(f".kernel-widget #{div_id}").count() == 0, "marked as needing Python"
         figure.scroll_into_view_if_needed()
-        before = plotted(page)
+        defaults = menu_labels(figure)
+        before = plotted(page, div_id)
         assert before, "the explorer shows no curve"
         menus = figure.locator("g.updatemenu-header-group")
+        assert menus.count() >= 3, "expected controls for ε, γ and the layer sizes"
         changed = []
-        for i in range(menus.count()):  # each dropdown: open it, pick its last option (not the start)
+        for i in range(menus.count()):  # each dropdown: open it, pick a value not shown now
             menus.nth(i).click()
             options = figure.locator("g.updatemenu-dropdown-button")
             assert options.count() >= 2, f"dropdown {i} has fewer than two options"
-            options.nth(options.count() - 1).click()
+            labels = [o.text_content() for o in options.all()]
+            pick = next(k for k in reversed(range(len(labels))) if labels[k] != defaults[i])
+            options.nth(pick).click()
             page.wait_for_timeout(300)
-            after = plotted(page)
+            after = plotted(page, div_id)
             changed.append(after != before)
             before = after
-        assert menus.count() >= 3, "expected controls for ε, γ and the layer sizes"
+            shown = menu_labels(figure)
+            assert shown[i] == labels[pick], (shown, labels[pick])
+            assert [x for k, x in enumerate(shown) if k != i] == [
+                x for k, x in enumerate(defaults) if k != i], f"other menus not reset: {shown}"
         assert all(changed), f"some control did not change the plotted curves: {changed}"
-        page.screenshot(path=str(SCREENSHOTS / "explorer-after-clicks.png"), full_page=False)
+        name = Path(page_name).name
+        page.screenshot(path=str(SCREENSHOTS / f"{name}-explorer-after-clicks.png"))
+        box, column = page.evaluate(
+            "id => { const r = document.getElementById(id).getBoundingClientRect();"
+            " const c = document.querySelector('main .bd-article, article, main')"
+            ".getBoundingClientRect(); return [[r.left, r.right], [c.left, c.right]]; }", div_id)
+        assert column[0] - 1 <= box[0] and box[1] <= column[1] + 1, (
+            f"{page_name}: the explorer {box} sticks out of the page's column {column}")
         assert not problems["pageerror"] and not problems["external"], problems
     finally:
         context.close()

@@ -127,16 +127,6 @@ def load(path, quiet=True):
 
 def program(path):
     """What `load` runs, as one Python source text (for processes or machines that have the
-    packages but not this repository, such as a sweep's Ray workers): see `run_program`."""
+    packages but not this repository, such as a sweep's Ray workers: sweeps/dqn_sweep.py)."""
     return "\n\n".join(ast.unparse(tree) for _, _, tree, _ in _selected(Path(path)))
 
-
-def run_program(text, name="chapter"):
-    """Executes a `program` text; returns its namespace. Its source stays visible to
-    `inspect` (TensorFlow's AutoGraph reads it)."""
-    filename = f"<{name}>"
-    linecache.cache[filename] = (len(text), None, text.splitlines(True), filename)
-    namespace = {"__name__": f"chapter_{name}"}
-    with contextlib.redirect_stdout(io.StringIO()):
-        exec(compile(text, filename, "exec"), namespace)
-    return types.SimpleNamespace(**namespace)
