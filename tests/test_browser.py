@@ -129,6 +129,19 @@ def open_page(browser, url):
     return context, page, problems
 
 
+# Code blocks and outputs wider than the page's column, at the 1280-pixel window of open_page:
+# a reader would see them cut off (or need a scroll bar) there.
+OVERFLOWING = """() => {
+  const column = document.querySelector('main .bd-article, article, main').getBoundingClientRect();
+  const selector = 'div.highlight pre, div.cell_output pre, div.cell_output table, '
+                 + 'div.cell_output img, .js-plotly-plot';
+  return [...document.querySelectorAll(selector)].filter(e => e.offsetParent !== null)
+    .filter(e => e.scrollWidth > e.clientWidth + 1
+                 || e.getBoundingClientRect().right > column.right + 1)
+    .map(e => e.tagName + ': ' + (e.textContent || e.src || '').trim().slice(0, 80));
+}"""
+
+
 @pytest.fixture(scope="session")
 def visits(browser, base_url):
     """Each page visited once: what the tests below check, and a screenshot."""
@@ -165,6 +178,7 @@ def visits(browser, base_url):
                 "links": page.evaluate("() => [...document.querySelectorAll('a[href]')]"
                                        ".map(a => a.href)"),
                 "url": page.url,
+                "overflowing": page.evaluate(OVERFLOWING),
             }
             context.close()
         return cache[name]
@@ -229,6 +243,12 @@ def test_internal_links_resolve(visits, name):
                 rf'id="{re.escape(fragment)}"', path.read_text(errors="ignore")):
             broken.append(href)
     assert not broken, f"{name}: broken internal links {broken}"
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_code_and_outputs_fit_the_column(visits, name):
+    overflowing = visits(name)["overflowing"]
+    assert not overflowing, f"{name}: wider than the page's column: {overflowing[:5]}"
 
 
 def needs_kernel(state):
