@@ -21,6 +21,10 @@ def pytest_collection_modifyitems(items):
         path = Path(str(item.fspath))
         if path.suffix == ".ipynb" and not any(item.iter_markers("xdist_group")):
             item.add_marker(pytest.mark.xdist_group(path.name))
+        if hasattr(item, "output_timeout"):
+            # nbval waits only 5 s for a cell's outputs once the cell has finished; on a
+            # loaded 2-core machine a plot can take longer to arrive. Wait up to a minute.
+            item.output_timeout = 60
 
     def cost(item):
         return next((c for pattern, c in UNIT_COSTS if pattern in item.nodeid), 0)

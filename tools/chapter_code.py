@@ -107,9 +107,9 @@ def code_digest(path, names=None):
                     needed.add(id(node))
                     todo += [n.id for n in ast.walk(node) if isinstance(n, ast.Name)]
         nodes = [node for node in nodes if id(node) in needed]
-    digest = hashlib.sha256()
-    for node in nodes:
-        digest.update(ast.unparse(node).encode())
+    digest = hashlib.sha256()  # of the definitions, in any order: moving a cell changes nothing
+    for text in sorted(ast.unparse(node) for node in nodes):
+        digest.update(text.encode())
     return digest.hexdigest()
 
 
