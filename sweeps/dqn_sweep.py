@@ -227,6 +227,7 @@ def main(argv=None):
     ch = chapter(code)
     defaults = dataclasses.asdict(ch.DQNConfig(**budget))
     todo = settings(values, args.seeds, default_setting(ch))
+    _LOADED.clear()  # run_one travels to Ray workers with its globals: not with TensorFlow
     backend = f"ray ({args.ray_address})" if args.ray_address else f"{args.workers} processes"
     print(f"{len(todo)} runs of {budget['num_iterations']:,} iterations on {backend}",
           flush=True)
