@@ -132,7 +132,7 @@ def open_page(browser, url):
 # Code blocks and outputs wider than the page's column, at the 1280-pixel window of open_page:
 # a reader would see them cut off (or need a scroll bar) there.
 OVERFLOWING = """() => {
-  const column = document.querySelector('main .bd-article, article, main').getBoundingClientRect();
+  const column = document.querySelector('.bd-article-container, main').getBoundingClientRect();
   const selector = 'div.highlight pre, div.cell_output pre, div.cell_output table, '
                  + 'div.cell_output img, .js-plotly-plot';
   return [...document.querySelectorAll(selector)].filter(e => e.offsetParent !== null)
@@ -284,7 +284,9 @@ def plotted(page, div_id):
 
 
 def menu_labels(figure):
-    return [h.text_content() for h in figure.locator("g.updatemenu-header-group").all()]
+    """The values the explorer's menus show (without the menus' ▼ arrows)."""
+    return [h.text_content().replace("▼", "").strip()
+            for h in figure.locator("g.updatemenu-header-group").all()]
 
 
 @pytest.mark.parametrize("page_name,div_id", [p for p in EXPLORERS.items() if p[0] in PAGES])
@@ -308,7 +310,7 @@ def test_explorer_controls_change_the_plotted_curve(browser, base_url, page_name
             menus.nth(i).click()
             options = figure.locator("g.updatemenu-dropdown-button")
             assert options.count() >= 2, f"dropdown {i} has fewer than two options"
-            labels = [o.text_content() for o in options.all()]
+            labels = [o.text_content().strip() for o in options.all()]
             pick = next(k for k in reversed(range(len(labels))) if labels[k] != defaults[i])
             options.nth(pick).click()
             page.wait_for_timeout(300)
@@ -324,7 +326,7 @@ def test_explorer_controls_change_the_plotted_curve(browser, base_url, page_name
         page.screenshot(path=str(SCREENSHOTS / f"{name}-explorer-after-clicks.png"))
         box, column = page.evaluate(
             "id => { const r = document.getElementById(id).getBoundingClientRect();"
-            " const c = document.querySelector('main .bd-article, article, main')"
+            " const c = document.querySelector('.bd-article-container, main')"
             ".getBoundingClientRect(); return [[r.left, r.right], [c.left, c.right]]; }", div_id)
         assert column[0] - 1 <= box[0] and box[1] <= column[1] + 1, (
             f"{page_name}: the explorer {box} sticks out of the page's column {column}")

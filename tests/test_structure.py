@@ -129,6 +129,19 @@ def test_code_lines_fit_the_page(path):
     assert not long_lines, f"{path.name}: code lines over {MAX_CODE_LINE} characters: {long_lines[:5]}"
 
 
+MAX_PROSE_CODE_LINE = 80  # code in the text, often inside a folded solution, has less room
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_code_in_the_text_fits_the_page(path):
+    blocks = [block for c in load_notebook(path)["cells"] if c["cell_type"] == "markdown"
+              for block in re.findall(r"```[a-z]*\n(.*?)```", notebooks.source(c), re.S)]
+    long_lines = [line for block in blocks for line in block.splitlines()
+                  if len(line) > MAX_PROSE_CODE_LINE]
+    assert not long_lines, f"{path.name}: code lines in the text over {MAX_PROSE_CODE_LINE} " \
+                           f"characters: {long_lines[:5]}"
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_copied_code_is_identical_to_its_source(path):
     """Each definition is written once; later chapters hold stamped copies that must not drift."""
