@@ -24,6 +24,7 @@ from urllib.parse import urldefrag, urljoin, urlparse
 
 import pytest
 import yaml
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from conftest import ROOT
 
@@ -126,6 +127,11 @@ def open_page(browser, url):
         page.wait_for_function(f"() => document.querySelectorAll('.jupyter-widgets').length "
                                f">= {views}", timeout=30_000)
     page.wait_for_timeout(300)
+    try:  # Plotly figures resize to their column asynchronously after the page's load
+        page.wait_for_function("() => [...document.querySelectorAll('.js-plotly-plot')]"
+                               ".every(e => e.scrollWidth <= e.clientWidth + 1)", timeout=5_000)
+    except PlaywrightTimeout:
+        pass  # test_code_and_outputs_fit_the_column reports the figure that stays too wide
     return context, page, problems
 
 
