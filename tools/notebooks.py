@@ -1,8 +1,8 @@
 """Maintenance for the book's notebooks (not part of the lessons).
 
     python tools/notebooks.py fix [NOTEBOOK ...]  # in every notebook (or the given ones):
-        # make the Colab set-up cell the first code cell, and drop outputs (except small
-        # ones of cells tagged nbval-check-output, which nbval compares)
+        # give every cell an id, make the Colab set-up cell the first code cell, and drop
+        # outputs (except small ones of cells tagged nbval-check-output, which nbval compares)
     python tools/notebooks.py check [NOTEBOOK ...]  # exit 1 if some notebook needs `fix`
 
 Run `fix` before committing a notebook.
@@ -14,6 +14,7 @@ the page folds it) holds every `source` cell of book/NN_slug.ipynb, in order, un
 says where they come from. `fix` writes those copies; `check` and tests/test_structure.py fail
 when one has drifted from its source.
 """
+import hashlib
 import json
 import sys
 from pathlib import Path
@@ -114,6 +115,20 @@ def stripped(nb):
     return {**nb, "cells": cells, "metadata": metadata}
 
 
+def with_ids(nb):
+    """The notebook (format 4.5) with an id on every cell: new cells get a stable one."""
+    taken = {c["id"] for c in nb["cells"] if "id" in c}
+    cells = []
+    for index, cell in enumerate(nb["cells"]):
+        if "id" not in cell:
+            digest = hashlib.sha1(f"{index}:{source(cell)}".encode()).hexdigest()
+            new_id = next(digest[k:k + 8] for k in range(0, 33) if digest[k:k + 8] not in taken)
+            taken.add(new_id)
+            cell = {"id": new_id, **cell}
+        cells.append(cell)
+    return {**nb, "cells": cells, "nbformat": 4, "nbformat_minor": max(5, nb.get("nbformat_minor", 0))}
+
+
 def write(path, nb):
     path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
 
@@ -122,7 +137,7 @@ def main(command, paths=()):
     stale = []
     for path in [Path(p).resolve() for p in paths] or notebooks():
         nb = json.loads(path.read_text())
-        fixed = stripped(with_copies(stamped(nb)))
+        fixed = with_ids(stripped(with_copies(stamped(nb))))
         if fixed != nb:
             stale.append(path.name)
             if command == "fix":
