@@ -113,9 +113,12 @@ def test_repository_url_is_set_in_one_place():
 
 
 def test_tf_agents_pin_agrees_everywhere():
-    pin = (ROOT / "requirements-tf-agents.txt").read_text().split()[0]
-    assert pin == "tf-agents==0.19.0"
-    assert f'"--no-deps", "{pin}"' in notebooks.COLAB_CELL
+    pins = [line.split("#")[0].strip() for line in
+            (ROOT / "requirements-tf-agents.txt").read_text().splitlines()]
+    pins = [pin for pin in pins if pin]
+    assert pins[0] == "tf-agents==0.19.0"
+    quoted = ", ".join(f'"{pin}"' for pin in pins)
+    assert f'"--no-deps", {quoted}' in notebooks.COLAB_CELL
     assert "tf-agents" not in (ROOT / "requirements.txt").read_text().split("# `make env`")[1]
 
 
