@@ -10,7 +10,7 @@ import pytest
 # out in collection order. Long units go first, so that the workers finish together rather than
 # one waiting for a long unit started last. Rough costs in seconds on a 2-core machine; only the
 # order matters.
-UNIT_COSTS = [("test_browser.py", 600), ("05_", 200), ("test_colab_install.py", 150),
+UNIT_COSTS = [("test_browser.py", 600), ("07_", 250), ("05_", 200), ("test_colab_install.py", 150),
               ("test_sweep_ray.py", 100), ("04_", 90), ("06_", 80), ("03_", 60),
               ("test_sweep.py", 15)]
 

@@ -1,7 +1,8 @@
 """Benchmark of the book's two DQNs on CartPole-v1: how reliably and how fast they solve it.
 
     .venv/bin/python benchmarks/dqn_cartpole.py [--seeds 0 1 ... 19] [--chapters 4 5]
-                                                [--workers 2] [--article-iterations 100]
+                                                [--variant NAME ...] [--workers 2]
+                                                [--article-iterations 100]
 
 A benchmark, not a test: it prints numbers and fails nothing. It runs the chapters' own code,
 loaded from the notebooks by name (tools/chapter_code.py: the Setup section, the `parameters`
@@ -11,6 +12,10 @@ cell and every definition), with each chapter's default settings:
   played on 100 fresh episodes (`episode_returns(q_network, 100, HELD_OUT_SEED)`);
 - chapter 5's TF-Agents DQN: `train_agent(DQNConfig(), seed=s, progress=False)`; its kept policy
   is saved with PolicySaver, reloaded, and played on 100 fresh episodes (from `HELD_OUT_SEED`).
+
+- with `--variant NAME ...`, chapter 7's variants of chapter 5's agent (names from its
+  `VARIANTS`: double_dqn, dqn, dueling, per, c51): chapter 5's `train_agent` with the variant's
+  build function and config changes, then the same save, reload and 100 fresh episodes.
 
 Per seed: solved (the kept policy's mean over those 100 fresh episodes is >= 475), the training
 iterations, environment steps and seconds (evaluation excluded) to the first periodic evaluation
@@ -25,7 +30,7 @@ on it: compare them only within one run. The last line is exactly
 
     solved K/N median_s S speedup X kept_min R
 
-for chapter 5: K seeds solved of N, S the median training seconds to the first evaluation >= 475
+for chapter 5 (and the same line, prefixed with `variant NAME:`, for each variant): K seeds solved of N, S the median training seconds to the first evaluation >= 475
 (a seed that never gets there counts as infinitely slow), X the speed-up, R the smallest of the
 seeds' 100-episode means of the kept policy.
 
@@ -49,7 +54,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = {4: ROOT / "book" / "04_dqn_from_scratch.ipynb",
-            5: ROOT / "book" / "05_dqn_tf_agents.ipynb"}
+            5: ROOT / "book" / "05_dqn_tf_agents.ipynb",
+            7: ROOT / "book" / "07_beyond_dqn.ipynb"}  # 7: only for --variant
 RESULTS = ROOT / "benchmarks" / "results" / "dqn_cartpole.csv"
 COLUMNS = ["chapter", "seed", "solved", "iterations_to_target", "env_steps_to_target",
            "seconds_to_target", "kept_mean", "kept_min", "iterations", "iterations_per_second"]
@@ -84,9 +90,16 @@ def run_chapter4(seed):
                 kept_mean=float(kept.mean()), kept_min=float(kept.min()))
 
 
-def run_chapter5(seed):
-    ch = chapter(5)
-    result = ch.train_agent(ch.DQNConfig(), seed=seed, progress=False)
+def run_chapter5(seed, variant=None):
+    """Chapter 5's agent, or with `variant` the agent of chapter 7's VARIANTS[variant]."""
+    if variant is None:
+        ch = chapter(5)
+        result = ch.train_agent(ch.DQNConfig(), seed=seed, progress=False)
+    else:
+        ch = chapter(7)
+        build, changes = ch.VARIANTS[variant]
+        result = ch.train_agent(ch.DQNConfig(**changes), seed=seed, progress=False,
+                                build=build)
     with tempfile.TemporaryDirectory() as directory:
         policy = ch.save_and_reload(result.agent.policy, os.path.join(directory, "policy"))
         kept = ch.evaluate_greedy(ch.greedy_action_fn(policy), FRESH_EPISODES,
@@ -104,10 +117,14 @@ def article_speed(iterations):
 
 
 def task(kind, argument):
-    """One unit of work in a worker: ("seed", (chapter, seed)) or ("article", iterations)."""
+    """One unit of work in a worker: ("seed", (chapter, seed)), ("variant", (name, seed))
+    or ("article", iterations)."""
     started = time.perf_counter()
     if kind == "article":
         return kind, argument, article_speed(argument), time.perf_counter() - started
+    if kind == "variant":
+        name, seed = argument
+        return kind, argument, run_chapter5(seed, name), time.perf_counter() - started
     number, seed = argument
     row = (run_chapter4 if number == 4 else run_chapter5)(seed)
     return kind, argument, row, time.perf_counter() - started
@@ -118,7 +135,7 @@ def fmt(value, spec):
 
 
 def print_row(number, seed, row):
-    print(f"ch{number} {seed:>4} {'yes' if row['kept_mean'] >= SOLVED else 'no':>6} "
+    print(f"{'ch' + str(number) if isinstance(number, int) else number:>10} {seed:>4} {'yes' if row['kept_mean'] >= SOLVED else 'no':>6} "
           f"{fmt(row['iterations_to_target'], ','):>7} {fmt(row['env_steps_to_target'], ','):>7} "
           f"{fmt(row['seconds_to_target'], '.1f'):>6} {row['kept_mean']:>6.2f} "
           f"{row['kept_min']:>5.0f} {row['iterations']:>7,} "
@@ -140,7 +157,11 @@ def summary(rows):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seeds", type=int, nargs="+", default=list(range(20)))
-    parser.add_argument("--chapters", type=int, nargs="+", default=[4, 5], choices=[4, 5])
+    parser.add_argument("--chapters", type=int, nargs="*", default=[4, 5], choices=[4, 5],
+                        help="chapters to run (none: only the --variant ones)")
+    parser.add_argument("--variant", nargs="+", default=[], metavar="NAME",
+                        help="chapter 7's variants to run as well, by name "
+                             "(its VARIANTS: double_dqn dqn dueling per c51)")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--article-iterations", type=int, default=100)
     parser.add_argument("--save", action="store_true",
@@ -148,14 +169,25 @@ def main():
     args = parser.parse_args()
     if args.workers < 1 or args.article_iterations < 1 or min(args.seeds) < 0:
         parser.error("--workers and --article-iterations must be >= 1, seeds >= 0")
+    if args.variant:
+        names = variant_names()
+        unknown = [name for name in args.variant if name not in names]
+        if unknown:
+            parser.error(f"--variant: unknown {unknown}; chapter 7 has {names}")
+        if args.save:
+            parser.error("--save stores chapters 4 and 5 only; run variants without it")
+    if not args.chapters and not args.variant:
+        parser.error("nothing to run: give --chapters or --variant")
 
     started = time.perf_counter()
-    tasks = [("article", args.article_iterations)] if 5 in args.chapters else []
+    needs_article = 5 in args.chapters or args.variant
+    tasks = [("article", args.article_iterations)] if needs_article else []
     tasks += [("seed", (number, seed)) for seed in args.seeds for number in args.chapters]
+    tasks += [("variant", (name, seed)) for seed in args.seeds for name in args.variant]
     print(f"{len(tasks)} runs on {args.workers} worker processes")
-    print(f"{'ch':>3} {'seed':>4} {'solved':>6} {'it->475':>7} {'st->475':>7} {'s->475':>6} "
+    print(f"{'ch/variant':>10} {'seed':>4} {'solved':>6} {'it->475':>7} {'st->475':>7} {'s->475':>6} "
           f"{'kept':>6} {'min':>5} {'its':>7} {'it/s':>6}")
-    rows, article = {n: {} for n in args.chapters}, None
+    rows, article = {n: {} for n in args.chapters + args.variant}, None
     context = multiprocessing.get_context("spawn")  # a fresh TensorFlow in every worker
     # Workers find `task` by importing this file as a module (loading a chapter can replace
     # the workers' __main__, so a reference to __main__.task would not resolve there).
@@ -175,7 +207,7 @@ def main():
                 print_row(number, seed, value)
 
     print(f"\nall runs: {time.perf_counter() - started:.0f} s wall; sorted by seed:")
-    for number in args.chapters:
+    for number in args.chapters + args.variant:
         for seed in args.seeds:
             print_row(number, seed, rows[number][seed])
     for number in args.chapters:
@@ -185,10 +217,28 @@ def main():
               f"median {s['median_rate']:.0f} it/s, smallest kept mean {s['kept_min']:.2f}")
     if args.save:
         save(args, rows, article, time.perf_counter() - started)
+    for name in args.variant:
+        print(f"variant {name}: " + summary_line(summary(list(rows[name].values())), article))
     if 5 in args.chapters:
-        s = summary(list(rows[5].values()))
-        print(f"solved {s['solved']}/{s['n']} median_s {s['median_s']:.1f} "
-              f"speedup {s['median_rate'] / article:.1f} kept_min {s['kept_min']:.2f}")
+        print(summary_line(summary(list(rows[5].values())), article))
+
+
+def summary_line(s, article):
+    return (f"solved {s['solved']}/{s['n']} median_s {s['median_s']:.1f} "
+            f"speedup {s['median_rate'] / article:.1f} kept_min {s['kept_min']:.2f}")
+
+
+def variant_names():
+    """The names of chapter 7's VARIANTS, read from the notebook without running it."""
+    sys.path.insert(0, str(ROOT / "tools"))
+    import ast
+    from chapter_code import _selected
+    for _, _, tree, _ in _selected(CHAPTERS[7]):
+        for node in tree.body:
+            if (isinstance(node, ast.Assign) and isinstance(node.value, ast.Dict)
+                    and any(getattr(t, "id", None) == "VARIANTS" for t in node.targets)):
+                return [ast.literal_eval(key) for key in node.value.keys]
+    raise LookupError(f"no VARIANTS in {CHAPTERS[7].name}")
 
 
 def save(args, rows, article, wall_seconds):

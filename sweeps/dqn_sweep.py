@@ -151,25 +151,28 @@ def settings(values, seeds, default):
             for knob, setting in designs for seed in seeds]
 
 
-def run_local(code, todo, budget, workers):
+def run_local(code, todo, budget, workers, task=None):
+    """Yields (setting, task(code, setting, budget)) for each setting of `todo`, in
+    `workers` processes (default task: run_one)."""
+    task = task or run_one
     if workers == 1:
         for setting in todo:
-            yield setting, run_one(code, setting, budget)
+            yield setting, task(code, setting, budget)
         return
     context = multiprocessing.get_context("spawn")  # no TensorFlow state crosses a fork
     with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context,
                                                 initializer=one_thread) as pool:
-        futures = {pool.submit(run_one, code, s, budget): s for s in todo}
+        futures = {pool.submit(task, code, s, budget): s for s in todo}
         for future in concurrent.futures.as_completed(futures):
             yield futures[future], future.result()
 
 
-def run_ray(code, todo, budget, address):
+def run_ray(code, todo, budget, address, task=None):
     import ray  # in requirements.txt
 
     ray.init(address=address, runtime_env={"env_vars": {
         "OMP_NUM_THREADS": "1", "TF_USE_LEGACY_KERAS": "1", "TF_CPP_MIN_LOG_LEVEL": "3"}})
-    remote = ray.remote(num_cpus=1)(run_one)
+    remote = ray.remote(num_cpus=1)(task or run_one)
     code_ref = ray.put(code)
     pending = {remote.remote(code_ref, s, budget): s for s in todo}
     while pending:
@@ -224,6 +227,7 @@ def main(argv=None):
     if args.eval_interval is not None:
         budget["eval_interval"] = args.eval_interval
     code = chapter_code.program(NOTEBOOK)
+    digest = chapter_code.code_digest(NOTEBOOK, USES)  # of the code the runs get, not later's
     ch = chapter(code)
     defaults = dataclasses.asdict(ch.DQNConfig(**budget))
     todo = settings(values, args.seeds, default_setting(ch))
@@ -254,7 +258,7 @@ def main(argv=None):
     metadata = {
         "command": "python sweeps/dqn_sweep.py " + " ".join(sys.argv[1:] if argv is None
                                                            else argv),
-        "notebook": f"book/{NOTEBOOK.name}", "code_digest": chapter_code.code_digest(NOTEBOOK, USES),
+        "notebook": f"book/{NOTEBOOK.name}", "code_digest": digest,
         "knobs": KNOBS, "values": values, "seeds": args.seeds, "budget": budget,
         "config": {k: list(v) if isinstance(v, tuple) else v for k, v in defaults.items()},
         "fresh_episodes": FRESH_EPISODES, "runs": len(run_rows), "curve_rows": len(curve_rows),

@@ -41,3 +41,18 @@ def test_every_seed_keeps_a_policy_that_solves_cartpole(chapter):
             if float(r["kept_mean"]) < CLAIMS[chapter] or r["solved"] != "True"}
     assert not weak, f"chapter {chapter}: kept policies below {CLAIMS[chapter]}: {weak}"
     assert all(r["iterations_to_target"] for r in rows.values())
+
+
+def test_variant_option_knows_chapter_7s_variants():
+    from chapter_code import load
+    chapter7 = load(dqn_cartpole.CHAPTERS[7])
+    assert dqn_cartpole.variant_names() == list(chapter7.VARIANTS)
+    for name, (build, _) in chapter7.VARIANTS.items():
+        assert callable(build), name
+
+
+def test_unknown_variants_are_refused(capsys, monkeypatch):
+    monkeypatch.setattr(sys, "argv", ["dqn_cartpole.py", "--variant", "rainbow"])
+    with pytest.raises(SystemExit):
+        dqn_cartpole.main()
+    assert "unknown ['rainbow']" in capsys.readouterr().err

@@ -39,8 +39,10 @@ CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
 TOC = yaml.safe_load((ROOT / "_toc.yml").read_text())
 PAGES = [TOC["root"]] + [c["file"] for part in TOC.get("parts", []) for c in part["chapters"]]
 # Kernel-free explorers of the study's data: page -> the id of the figure's element.
-EXPLORERS = {"book/05_dqn_tf_agents": "ch5-study-explorer",
-             "book/06_hyperparameter_study": "ch6-study-explorer"}
+# Each with its number of menus: the study's four knobs, or chapter 7's one list of variants.
+EXPLORERS = {"book/05_dqn_tf_agents": ("ch5-study-explorer", 4),
+             "book/06_hyperparameter_study": ("ch6-study-explorer", 4),
+             "book/07_beyond_dqn": ("ch7-variant-explorer", 1)}
 INTERACTIVE_WIDGETS = re.compile(r"^(Button|ToggleButton|ToggleButtons|Checkbox|Dropdown|Select|"
                                  r"SelectMultiple|RadioButtons|Text|Textarea|Combobox|Play|"
                                  r".*Slider|.*RangeSlider|.*Text|ColorPicker|DatePicker)Model$")
@@ -295,11 +297,13 @@ def menu_labels(figure):
             for h in figure.locator("g.updatemenu-header-group").all()]
 
 
-@pytest.mark.parametrize("page_name,div_id", [p for p in EXPLORERS.items() if p[0] in PAGES])
-def test_explorer_controls_change_the_plotted_curve(browser, base_url, page_name, div_id):
+@pytest.mark.parametrize("page_name,explorer",
+                         [p for p in EXPLORERS.items() if p[0] in PAGES])
+def test_explorer_controls_change_the_plotted_curve(browser, base_url, page_name, explorer):
     """Each menu, clicked like a reader would, shows another setting; the study changes one
     knob at a time, so the other menus go back to their defaults. The figure stays inside the
     page's column."""
+    div_id, num_menus = explorer
     context, page, problems = open_page(browser, base_url + page_name + ".html")
     try:
         figure = page.locator(f"#{div_id}")
@@ -310,7 +314,7 @@ def test_explorer_controls_change_the_plotted_curve(browser, base_url, page_name
         before = plotted(page, div_id)
         assert before, "the explorer shows no curve"
         menus = figure.locator("g.updatemenu-header-group")
-        assert menus.count() >= 3, "expected controls for ε, γ and the layer sizes"
+        assert menus.count() == num_menus, f"expected {num_menus} menus, got {menus.count()}"
         changed = []
         for i in range(menus.count()):  # each dropdown: open it, pick a value not shown now
             menus.nth(i).click()

@@ -11,7 +11,7 @@ copy. `load` executes, in the notebook's order:
   seeding) and the cell tagged `parameters`, as they are;
 - from every other code cell, only its definitions: the top-level imports, `def` and `class`
   statements (with their decorators) and assignments of literal constants
-  (`EVAL_SEED = 10_000`). Demonstrations, training runs, plots and checks are skipped.
+  (`EVAL_SEED = 10_000`) or of tables of literals and names (`{"dqn": (build_dqn, {})}`). Demonstrations, training runs, plots and checks are skipped.
 
 So a script finds code by its name, never by the position of a cell. Functions' source lines
 stay visible to `inspect` (TensorFlow's AutoGraph reads them). The namespace's `CODE_DIGEST` is a
@@ -41,11 +41,21 @@ def is_definition(node):
             target.elts if isinstance(target, ast.Tuple) else [target])]
         if not all(isinstance(name, ast.Name) for name in names):
             return False
-        try:
-            ast.literal_eval(node.value)
-            return True
-        except ValueError:
-            return False
+        return not isinstance(node.value, ast.Name) and is_static(node.value)
+    return False
+
+
+def is_static(value):
+    """A literal, or a table of literals and names (`{"dqn": (build_dqn, {})}`): no calls."""
+    if isinstance(value, (ast.Constant, ast.Name)):
+        return True
+    if isinstance(value, ast.UnaryOp) and isinstance(value.operand, ast.Constant):
+        return True
+    if isinstance(value, (ast.Tuple, ast.List, ast.Set)):
+        return all(is_static(item) for item in value.elts)
+    if isinstance(value, ast.Dict):
+        return all(k is not None and is_static(k) for k in value.keys) and all(
+            is_static(v) for v in value.values)
     return False
 
 
