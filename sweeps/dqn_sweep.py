@@ -181,6 +181,18 @@ def run_ray(code, todo, budget, address, task=None):
         yield setting, ray.get(done[0])
 
 
+def collect(runs, total, describe):
+    """Gathers the (setting, (run row, curve rows)) of `runs` as they finish, printing
+    describe(setting, run) for each: (run rows, curve rows, wall seconds)."""
+    start, run_rows, curve_rows = time.perf_counter(), [], []
+    for done, (setting, (run, curve)) in enumerate(runs, 1):
+        run_rows.append(run)
+        curve_rows += curve
+        print(f"[{done}/{total}] {time.perf_counter() - start:6.0f} s  "
+              f"{describe(setting, run)}", flush=True)
+    return run_rows, curve_rows, time.perf_counter() - start
+
+
 def parse(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--epsilons", type=float, nargs="*", default=VALUES["epsilon_final"],
@@ -236,17 +248,11 @@ def main(argv=None):
     print(f"{len(todo)} runs of {budget['num_iterations']:,} iterations on {backend}",
           flush=True)
 
-    start = time.perf_counter()
     runs = (run_ray(code, todo, budget, args.ray_address) if args.ray_address
             else run_local(code, todo, budget, args.workers))
-    run_rows, curve_rows = [], []
-    for done, (setting, (run, curve)) in enumerate(runs, 1):
-        run_rows.append(run)
-        curve_rows += curve
-        print(f"[{done}/{len(todo)}] {time.perf_counter() - start:6.0f} s  "
-              f"{setting['knob']:>15} {setting}  solved {run['solved']}, kept mean "
-              f"{run['kept_mean']:.1f}  ({run['run_seconds']:.0f} s)", flush=True)
-    wall = time.perf_counter() - start
+    run_rows, curve_rows, wall = collect(runs, len(todo), lambda setting, run: (
+        f"{setting['knob']:>15} {setting}  solved {run['solved']}, kept mean "
+        f"{run['kept_mean']:.1f}  ({run['run_seconds']:.0f} s)"))
 
     order = {tuple(s[k] for k in SETTING_COLUMNS): i for i, s in enumerate(todo)}
     run_rows.sort(key=lambda r: order[tuple(r[k] for k in SETTING_COLUMNS)])

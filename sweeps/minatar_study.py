@@ -98,17 +98,11 @@ def main(argv=None):
     todo = [{"seed": seed} for seed in args.seeds]
     print(f"{len(todo)} runs of {config.num_iterations:,} iterations on {args.workers} "
           "process(es)", flush=True)
-    start = time.perf_counter()
-    run_rows, curve_rows = [], []
-    for done, (setting, (run, curve)) in enumerate(
-            dqn_sweep.run_local(code, todo, budget, args.workers, task=run_one), 1):
-        run_rows.append(run)
-        curve_rows += curve
-        print(f"[{done}/{len(todo)}] {time.perf_counter() - start:6.0f} s  seed "
-              f"{setting['seed']}: final mean {run['final_mean']:.2f}, held-out mean "
-              f"{run['held_out_mean']:.2f}, random {run['random_mean']:.2f}  "
-              f"({run['train_seconds']:.0f} s of training)", flush=True)
-    wall = time.perf_counter() - start
+    runs = dqn_sweep.run_local(code, todo, budget, args.workers, task=run_one)
+    run_rows, curve_rows, wall = dqn_sweep.collect(runs, len(todo), lambda setting, run: (
+        f"seed {setting['seed']}: final mean {run['final_mean']:.2f}, held-out mean "
+        f"{run['held_out_mean']:.2f}, random {run['random_mean']:.2f}  "
+        f"({run['train_seconds']:.0f} s of training)"))
 
     run_rows.sort(key=lambda r: r["seed"])
     curve_rows.sort(key=lambda r: (r["seed"], r["iteration"]))

@@ -107,18 +107,12 @@ def main(argv=None):
     backend = f"ray ({args.ray_address})" if args.ray_address else f"{args.workers} processes"
     print(f"{len(todo)} runs of {args.num_iterations:,} iterations on {backend}", flush=True)
 
-    start = time.perf_counter()
     runs = (dqn_sweep.run_ray(code, todo, budget, args.ray_address, task=run_variant)
             if args.ray_address else
             dqn_sweep.run_local(code, todo, budget, args.workers, task=run_variant))
-    run_rows, curve_rows = [], []
-    for done, (setting, (run, curve)) in enumerate(runs, 1):
-        run_rows.append(run)
-        curve_rows += curve
-        print(f"[{done}/{len(todo)}] {time.perf_counter() - start:6.0f} s  {setting}  "
-              f"solved {run['solved']}, kept mean {run['kept_mean']:.1f} "
-              f"({run['run_seconds']:.0f} s)", flush=True)
-    wall = time.perf_counter() - start
+    run_rows, curve_rows, wall = dqn_sweep.collect(runs, len(todo), lambda setting, run: (
+        f"{setting}  solved {run['solved']}, kept mean {run['kept_mean']:.1f} "
+        f"({run['run_seconds']:.0f} s)"))
 
     order = {(v, s): i for i, (v, s) in enumerate((v, s) for v in names for s in args.seeds)}
     run_rows.sort(key=lambda r: order[(r["variant"], r["seed"])])
