@@ -100,10 +100,11 @@ def run_chapter5(seed, variant=None):
         build, changes = ch.VARIANTS[variant]
         result = ch.train_agent(ch.DQNConfig(**changes), seed=seed, progress=False,
                                 build=build)
+    ch5 = chapter(5)  # saving and reloading is taught, and defined, in chapter 5 only
     with tempfile.TemporaryDirectory() as directory:
-        policy = ch.save_and_reload(result.agent.policy, os.path.join(directory, "policy"))
-        kept = ch.evaluate_greedy(ch.greedy_action_fn(policy), FRESH_EPISODES,
-                                  seed=ch.HELD_OUT_SEED)
+        policy = ch5.save_and_reload(result.agent.policy, os.path.join(directory, "policy"))
+        kept = ch5.evaluate_greedy(ch5.greedy_action_fn(policy), FRESH_EPISODES,
+                                   seed=ch5.HELD_OUT_SEED)
     return dict(iterations_to_target=result.iterations_to_target,
                 env_steps_to_target=result.env_steps_to_target,
                 seconds_to_target=result.seconds_to_target, iterations=result.iterations,
