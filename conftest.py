@@ -10,9 +10,9 @@ import pytest
 # out in collection order. Long units go first, so that the workers finish together rather than
 # one waiting for a long unit started last. Rough costs in seconds on a 2-core machine; only the
 # order matters.
-UNIT_COSTS = [("test_browser.py", 600), ("07_", 250), ("05_", 200), ("test_colab_install.py", 150),
-              ("test_sweep_ray.py", 100), ("04_", 90), ("06_", 80), ("03_", 60),
-              ("test_sweep.py", 15)]
+UNIT_COSTS = [("test_browser.py", 600), ("06_", 200), ("08_", 150), ("test_colab_install.py", 150),
+              ("appendix_speed", 120), ("09_", 110), ("test_sweep_ray.py", 100), ("05_", 90),
+              ("07_", 80), ("04_", 60), ("test_sweep.py", 15)]
 
 
 @pytest.hookimpl(tryfirst=True)  # before xdist turns groups into scopes

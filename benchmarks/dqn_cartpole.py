@@ -1,6 +1,6 @@
 """Benchmark of the book's two DQNs on CartPole-v1: how reliably and how fast they solve it.
 
-    .venv/bin/python benchmarks/dqn_cartpole.py [--seeds 0 1 ... 19] [--chapters 4 5]
+    .venv/bin/python benchmarks/dqn_cartpole.py [--seeds 0 1 ... 19] [--chapters 5 6]
                                                 [--variant NAME ...] [--workers 2]
                                                 [--article-iterations 100]
 
@@ -8,21 +8,21 @@ A benchmark, not a test: it prints numbers and fails nothing. It runs the chapte
 loaded from the notebooks by name (tools/chapter_code.py: the Setup section, the `parameters`
 cell and every definition), with each chapter's default settings:
 
-- chapter 4's hand-written DQN: `train_dqn(seed=s, progress=False)`; its kept network is then
+- chapter 5's hand-written DQN: `train_dqn(seed=s, progress=False)`; its kept network is then
   played on 100 fresh episodes (`episode_returns(q_network, 100, HELD_OUT_SEED)`);
-- chapter 5's TF-Agents DQN: `train_agent(DQNConfig(), seed=s, progress=False)`; its kept policy
+- chapter 6's TF-Agents DQN: `train_agent(DQNConfig(), seed=s, progress=False)`; its kept policy
   is saved with PolicySaver, reloaded, and played on 100 fresh episodes (from `HELD_OUT_SEED`).
 
-- with `--variant NAME ...`, chapter 7's variants of chapter 5's agent (names from its
-  `VARIANTS`: double_dqn, dqn, dueling, per, c51): chapter 5's `train_agent` with the variant's
+- with `--variant NAME ...`, chapter 8's variants of chapter 6's agent (names from its
+  `VARIANTS`: double_dqn, dqn, dueling, per, c51): chapter 6's `train_agent` with the variant's
   build function and config changes, then the same save, reload and 100 fresh episodes.
 
 Per seed: solved (the kept policy's mean over those 100 fresh episodes is >= 475), the training
 iterations, environment steps and seconds (evaluation excluded) to the first periodic evaluation
 >= 475, the kept policy's mean and minimum return over the 100 fresh episodes, the run's
-iterations and its iterations/s. Chapter 5 also times the original article's eager loop
-(`article_loop`, same agent and same work per iteration) once; speedup = median it/s of chapter
-5's compiled loop over the article loop's.
+iterations and its iterations/s. Chapter 6's runs come with one timing of the original article's eager loop
+(`article_loop`, from the appendix on speed, same agent and same work per iteration) once; speedup = median it/s of chapter
+6's compiled loop over the article loop's.
 
 Seeds run in `--workers` processes (default: 2; each chapter runs TensorFlow on one thread, so a
 seed's numbers do not depend on the worker). Times depend on the machine and on what else runs
@@ -30,7 +30,7 @@ on it: compare them only within one run. The last line is exactly
 
     solved K/N median_s S speedup X kept_min R
 
-for chapter 5 (and the same line, prefixed with `variant NAME:`, for each variant): K seeds solved of N, S the median training seconds to the first evaluation >= 475
+for chapter 6 (and the same line, prefixed with `variant NAME:`, for each variant): K seeds solved of N, S the median training seconds to the first evaluation >= 475
 (a seed that never gets there counts as infinitely slow), X the speed-up, R the smallest of the
 seeds' 100-episode means of the kept policy.
 
@@ -53,18 +53,20 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-CHAPTERS = {4: ROOT / "book" / "04_dqn_from_scratch.ipynb",
-            5: ROOT / "book" / "05_dqn_tf_agents.ipynb",
-            7: ROOT / "book" / "07_beyond_dqn.ipynb"}  # 7: only for --variant
+CHAPTERS = {5: ROOT / "book" / "05_dqn_by_hand.ipynb",
+            6: ROOT / "book" / "06_dqn_tf_agents.ipynb",
+            8: ROOT / "book" / "08_rainbow.ipynb",  # 8: only for --variant
+            "speed": ROOT / "book" / "appendix_speed.ipynb"}  # the article's eager loop
 RESULTS = ROOT / "benchmarks" / "results" / "dqn_cartpole.csv"
 COLUMNS = ["chapter", "seed", "solved", "iterations_to_target", "env_steps_to_target",
            "seconds_to_target", "kept_mean", "kept_min", "iterations", "iterations_per_second"]
 FRESH_EPISODES = 100
 # The chapters' names the benchmark uses: a stored digest covers their definitions and those of
 # everything they use (tools/chapter_code.py), so the results go stale only when that code changes.
-USES = {4: ["train_dqn", "episode_returns", "HELD_OUT_SEED"],
-        5: ["DQNConfig", "train_agent", "save_and_reload", "evaluate_greedy",
-            "greedy_action_fn", "HELD_OUT_SEED", "article_loop"]}
+USES = {5: ["train_dqn", "episode_returns", "HELD_OUT_SEED"],
+        6: ["DQNConfig", "train_agent", "save_and_reload", "evaluate_greedy",
+            "greedy_action_fn", "HELD_OUT_SEED"],
+        "speed": ["article_loop"]}
 SOLVED = 475.0
 _loaded = {}
 
@@ -78,8 +80,8 @@ def chapter(number):
     return _loaded[number]
 
 
-def run_chapter4(seed):
-    ch = chapter(4)
+def run_chapter5(seed):
+    ch = chapter(5)
     result = ch.train_dqn(seed=seed, progress=False)
     kept = ch.episode_returns(result["q_network"], FRESH_EPISODES, ch.HELD_OUT_SEED)
     iterations = result["iteration"][-1]  # the run stops at an evaluation
@@ -90,21 +92,21 @@ def run_chapter4(seed):
                 kept_mean=float(kept.mean()), kept_min=float(kept.min()))
 
 
-def run_chapter5(seed, variant=None):
-    """Chapter 5's agent, or with `variant` the agent of chapter 7's VARIANTS[variant]."""
+def run_chapter6(seed, variant=None):
+    """Chapter 6's agent, or with `variant` the agent of chapter 8's VARIANTS[variant]."""
     if variant is None:
-        ch = chapter(5)
+        ch = chapter(6)
         result = ch.train_agent(ch.DQNConfig(), seed=seed, progress=False)
     else:
-        ch = chapter(7)
+        ch = chapter(8)
         build, changes = ch.VARIANTS[variant]
         result = ch.train_agent(ch.DQNConfig(**changes), seed=seed, progress=False,
                                 build=build)
-    ch5 = chapter(5)  # saving and reloading is taught, and defined, in chapter 5 only
+    ch6 = chapter(6)  # saving and reloading is taught, and defined, in chapter 6 only
     with tempfile.TemporaryDirectory() as directory:
-        policy = ch5.save_and_reload(result.agent.policy, os.path.join(directory, "policy"))
-        kept = ch5.evaluate_greedy(ch5.greedy_action_fn(policy), FRESH_EPISODES,
-                                   seed=ch5.HELD_OUT_SEED)
+        policy = ch6.save_and_reload(result.agent.policy, os.path.join(directory, "policy"))
+        kept = ch6.evaluate_greedy(ch6.greedy_action_fn(policy), FRESH_EPISODES,
+                                   seed=ch6.HELD_OUT_SEED)
     return dict(iterations_to_target=result.iterations_to_target,
                 env_steps_to_target=result.env_steps_to_target,
                 seconds_to_target=result.seconds_to_target, iterations=result.iterations,
@@ -113,7 +115,7 @@ def run_chapter5(seed, variant=None):
 
 
 def article_speed(iterations):
-    ch = chapter(5)
+    ch = chapter("speed")
     return ch.article_loop(ch.DQNConfig(), num_iterations=iterations)
 
 
@@ -125,9 +127,9 @@ def task(kind, argument):
         return kind, argument, article_speed(argument), time.perf_counter() - started
     if kind == "variant":
         name, seed = argument
-        return kind, argument, run_chapter5(seed, name), time.perf_counter() - started
+        return kind, argument, run_chapter6(seed, name), time.perf_counter() - started
     number, seed = argument
-    row = (run_chapter4 if number == 4 else run_chapter5)(seed)
+    row = (run_chapter5 if number == 5 else run_chapter6)(seed)
     return kind, argument, row, time.perf_counter() - started
 
 
@@ -158,10 +160,10 @@ def summary(rows):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seeds", type=int, nargs="+", default=list(range(20)))
-    parser.add_argument("--chapters", type=int, nargs="*", default=[4, 5], choices=[4, 5],
+    parser.add_argument("--chapters", type=int, nargs="*", default=[5, 6], choices=[5, 6],
                         help="chapters to run (none: only the --variant ones)")
     parser.add_argument("--variant", nargs="+", default=[], metavar="NAME",
-                        help="chapter 7's variants to run as well, by name "
+                        help="chapter 8's variants to run as well, by name "
                              "(its VARIANTS: double_dqn dqn dueling per c51)")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--article-iterations", type=int, default=100)
@@ -174,14 +176,14 @@ def main():
         names = variant_names()
         unknown = [name for name in args.variant if name not in names]
         if unknown:
-            parser.error(f"--variant: unknown {unknown}; chapter 7 has {names}")
+            parser.error(f"--variant: unknown {unknown}; chapter 8 has {names}")
         if args.save:
-            parser.error("--save stores chapters 4 and 5 only; run variants without it")
+            parser.error("--save stores chapters 5 and 6 only; run variants without it")
     if not args.chapters and not args.variant:
         parser.error("nothing to run: give --chapters or --variant")
 
     started = time.perf_counter()
-    needs_article = 5 in args.chapters or args.variant
+    needs_article = 6 in args.chapters or args.variant
     tasks = [("article", args.article_iterations)] if needs_article else []
     tasks += [("seed", (number, seed)) for seed in args.seeds for number in args.chapters]
     tasks += [("variant", (name, seed)) for seed in args.seeds for name in args.variant]
@@ -220,8 +222,8 @@ def main():
         save(args, rows, article, time.perf_counter() - started)
     for name in args.variant:
         print(f"variant {name}: " + summary_line(summary(list(rows[name].values())), article))
-    if 5 in args.chapters:
-        print(summary_line(summary(list(rows[5].values())), article))
+    if 6 in args.chapters:
+        print(summary_line(summary(list(rows[6].values())), article))
 
 
 def summary_line(s, article):
@@ -230,16 +232,16 @@ def summary_line(s, article):
 
 
 def variant_names():
-    """The names of chapter 7's VARIANTS, read from the notebook without running it."""
+    """The names of chapter 8's VARIANTS, read from the notebook without running it."""
     sys.path.insert(0, str(ROOT / "tools"))
     import ast
     from chapter_code import _selected
-    for _, _, tree, _ in _selected(CHAPTERS[7]):
+    for _, _, tree, _ in _selected(CHAPTERS[8]):
         for node in tree.body:
             if (isinstance(node, ast.Assign) and isinstance(node.value, ast.Dict)
                     and any(getattr(t, "id", None) == "VARIANTS" for t in node.targets)):
                 return [ast.literal_eval(key) for key in node.value.keys]
-    raise LookupError(f"no VARIANTS in {CHAPTERS[7].name}")
+    raise LookupError(f"no VARIANTS in {CHAPTERS[8].name}")
 
 
 def save(args, rows, article, wall_seconds):
@@ -261,10 +263,10 @@ def save(args, rows, article, wall_seconds):
         fresh_episodes=FRESH_EPISODES, solved_threshold=SOLVED, seeds=args.seeds,
         workers=args.workers, cores=os.cpu_count(), wall_seconds=round(wall_seconds),
         article_iterations_per_second=article,
-        speedup=article and summaries[5]["median_rate"] / article,
+        speedup=article and summaries[6]["median_rate"] / article,
         summaries=summaries,
         code_digests={number: code_digest(CHAPTERS[number], USES[number])
-                      for number in args.chapters})
+                      for number in args.chapters + ["speed"] * (6 in args.chapters)})
     RESULTS.with_suffix(".json").write_text(json.dumps(metadata, indent=1) + "\n")
 
 

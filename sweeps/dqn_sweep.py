@@ -1,6 +1,6 @@
 """Hyper-parameter study of chapter 5's DQN on CartPole-v1, one knob at a time, several seeds.
 
-Each run calls `measure_run` of chapter 6 (book/06_hyperparameter_study.ipynb), loaded by name
+Each run calls `measure_run` of chapter 6 (book/07_measuring_agents.ipynb), loaded by name
 with tools/chapter_code.py. It trains chapter 5's agent with chapter 5's own code (`DQNConfig`,
 `train_agent`: Double DQN, n-step targets, keeping the best confirmed policy), which chapter 6
 holds as a stamped copy that the book's tests keep identical to chapter 5's cells. Each setting
@@ -53,7 +53,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
 import chapter_code  # noqa: E402
 
-NOTEBOOK = ROOT / "book" / "06_hyperparameter_study.ipynb"
+NOTEBOOK = ROOT / "book" / "07_measuring_agents.ipynb"
 RESULTS = ROOT / "sweeps" / "results" / "dqn_sweep.csv"
 KNOBS = ["epsilon_final", "gamma", "fc_layer_params", "n_step"]
 VALUES = {  # chapter 5's defaults (0.04, 0.99, 128-128, 3) are among them

@@ -1,6 +1,6 @@
 """Chapter 7's DQN with a convolutional Q-network on MinAtar Breakout, trained with several seeds.
 
-Each run calls `measure_breakout(seed)` of chapter 7 (book/07_beyond_dqn.ipynb), loaded by name
+Each run calls `measure_breakout(seed)` of chapter 7 (book/09_pixels.ipynb), loaded by name
 with tools/chapter_code.py: it trains chapter 5's agent (`make_agent`, `make_train_iteration`)
 with the section's convolutional network and configuration (`breakout_config()`: its budget and
 its evaluations), then measures the final network on 100 fresh games and the random policy's
@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import dqn_sweep  # noqa: E402  (puts tools/ on the path too)
 from dqn_sweep import ROOT, chapter, chapter_code, rounded, write_csv  # noqa: E402
 
-NOTEBOOK = ROOT / "book" / "07_beyond_dqn.ipynb"
+NOTEBOOK = ROOT / "book" / "09_pixels.ipynb"
 RESULTS = ROOT / "sweeps" / "results" / "minatar_breakout.csv"
 SEEDS = [0, 1, 2]
 USES = ["measure_breakout"]  # CODE_DIGEST covers it and every chapter name it uses

@@ -1,6 +1,6 @@
 """Chapter 7's comparison: chapter 5's DQN and its variants on CartPole-v1, several seeds each.
 
-Each run calls chapter 7's `measure_variant(config, seed, build)` (book/07_beyond_dqn.ipynb,
+Each run calls chapter 7's `measure_variant(config, seed, build)` (book/08_rainbow.ipynb,
 loaded by name with tools/chapter_code.py) for one entry of the chapter's `VARIANTS`: a build
 function (chapter 5's `build_dqn`, `build_dueling`, `build_per`, `build_c51`) and the changes
 it makes to chapter 5's `DQNConfig()` (only plain DQN has one: `double_dqn=False`). Every run
@@ -38,7 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import dqn_sweep  # noqa: E402  (its process pool, Ray runner and chapter loader)
 from dqn_sweep import ROOT, chapter, chapter_code, rounded  # noqa: E402
 
-NOTEBOOK = ROOT / "book" / "07_beyond_dqn.ipynb"
+NOTEBOOK = ROOT / "book" / "08_rainbow.ipynb"
 RESULTS = ROOT / "sweeps" / "results" / "variant_study.csv"
 SEEDS = [0, 1, 2, 3, 4]
 BUDGET = {"num_iterations": 5_000}

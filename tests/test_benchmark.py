@@ -1,8 +1,8 @@
 """The benchmark's stored results back what the chapters say about seeds 0-19.
 
-Chapters 4 and 5 state ranges over seeds that no single page can measure: every seed of 0-19
-solves CartPole, and the policy each run keeps scores a mean of at least 475 (chapter 4) or 495
-(chapter 5) over 100 fresh episodes. benchmarks/dqn_cartpole.py --save measured them and stored
+Chapters 5 and 6 state ranges over seeds that no single page can measure: every seed of 0-19
+solves CartPole, and the policy each run keeps scores a mean of at least 475 (chapter 5) or 495
+(chapter 6) over 100 fresh episodes. benchmarks/dqn_cartpole.py --save measured them and stored
 its results with a digest of the code it ran. These tests fail when the stored results no longer
 back those claims, or when a chapter's code has changed since (re-run the benchmark with --save).
 """
@@ -21,10 +21,10 @@ from chapter_code import code_digest  # noqa: E402
 STORED = json.loads(dqn_cartpole.RESULTS.with_suffix(".json").read_text())
 with open(dqn_cartpole.RESULTS, newline="") as f:
     ROWS = list(csv.DictReader(f))
-CLAIMS = {4: 475.0, 5: 495.0}  # smallest 100-episode mean of the kept policy, any seed 0-19
+CLAIMS = {5: 475.0, 6: 495.0}  # smallest 100-episode mean of the kept policy, any seed 0-19
 
 
-@pytest.mark.parametrize("chapter", sorted(CLAIMS))
+@pytest.mark.parametrize("chapter", sorted(CLAIMS) + ["speed"])
 def test_stored_results_come_from_the_chapters_current_code(chapter):
     current = code_digest(dqn_cartpole.CHAPTERS[chapter], dqn_cartpole.USES[chapter])
     assert STORED["code_digests"][str(chapter)] == current, (
@@ -43,11 +43,11 @@ def test_every_seed_keeps_a_policy_that_solves_cartpole(chapter):
     assert all(r["iterations_to_target"] for r in rows.values())
 
 
-def test_variant_option_knows_chapter_7s_variants():
+def test_variant_option_knows_chapter_8s_variants():
     from chapter_code import load
-    chapter7 = load(dqn_cartpole.CHAPTERS[7])
-    assert dqn_cartpole.variant_names() == list(chapter7.VARIANTS)
-    for name, (build, _) in chapter7.VARIANTS.items():
+    chapter8 = load(dqn_cartpole.CHAPTERS[8])
+    assert dqn_cartpole.variant_names() == list(chapter8.VARIANTS)
+    for name, (build, _) in chapter8.VARIANTS.items():
         assert callable(build), name
 
 

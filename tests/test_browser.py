@@ -40,9 +40,8 @@ TOC = yaml.safe_load((ROOT / "_toc.yml").read_text())
 PAGES = [TOC["root"]] + [c["file"] for part in TOC.get("parts", []) for c in part["chapters"]]
 # Kernel-free explorers of the study's data: page -> the id of the figure's element.
 # Each with its number of menus: the study's four knobs, or chapter 7's one list of variants.
-EXPLORERS = {"book/05_dqn_tf_agents": ("ch5-study-explorer", 4),
-             "book/06_hyperparameter_study": ("ch6-study-explorer", 4),
-             "book/07_beyond_dqn": ("ch7-variant-explorer", 1)}
+EXPLORERS = {"book/07_measuring_agents": ("study-explorer", 4),
+             "book/08_rainbow": ("variant-explorer", 1)}
 INTERACTIVE_WIDGETS = re.compile(r"^(Button|ToggleButton|ToggleButtons|Checkbox|Dropdown|Select|"
                                  r"SelectMultiple|RadioButtons|Text|Textarea|Combobox|Play|"
                                  r".*Slider|.*RangeSlider|.*Text|ColorPicker|DatePicker)Model$")

@@ -14,7 +14,7 @@ NOTEBOOKS = notebooks.notebooks()
 ALLOWED_TAGS = {"hide-input", "hide-output", "remove-cell", "remove-input", "remove-output",
                 "raises-exception", "nbval-ignore-output", "nbval-check-output", "nbval-skip",
                 "skip-execution", "parameters", notebooks.SOURCE_TAG}
-MAX_NOTEBOOK_BYTES = 250_000  # no outputs; chapter 7 holds copies of chapters 3 to 6
+MAX_NOTEBOOK_BYTES = 250_000  # no outputs; chapter 9 holds copies of chapters 4 to 8
 
 
 def toc_files():
@@ -84,14 +84,85 @@ def test_only_known_cell_tags(path):
             assert "skip-execution" in notebooks.tags(cell), "nbval-skip must come with skip-execution"
 
 
+def sections(path):
+    """The '## ' headings of a notebook's markdown, in order."""
+    return [line[3:].strip() for c in load_notebook(path)["cells"] if c["cell_type"] == "markdown"
+            for line in notebooks.source(c).splitlines() if line.startswith("## ")]
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_chapter_has_the_book_skeleton(path):
+    """Title -> what you will learn -> Setup -> sections -> Summary -> Exercises -> Further reading."""
     markdown = "\n".join(notebooks.source(c) for c in load_notebook(path)["cells"] if c["cell_type"] == "markdown")
-    assert re.match(r"# \d+\. ", markdown), f"{path.name} must open with '# N. Title'"
-    number = int(re.match(r"# (\d+)\.", markdown).group(1))
-    assert path.name.startswith(f"{number:02d}_"), f"{path.name}: title number {number} differs from file name"
-    for heading in ("## Setup", "## Exercises", "## Summary"):
-        assert heading in markdown, f"{path.name} has no '{heading}' section"
+    if path.name.startswith("appendix_"):
+        assert re.match(r"# Appendix [A-Z]: ", markdown), f"{path.name} must open with '# Appendix X: Title'"
+    else:
+        assert re.match(r"# \d+\. ", markdown), f"{path.name} must open with '# N. Title'"
+        number = int(re.match(r"# (\d+)\.", markdown).group(1))
+        assert path.name.startswith(f"{number:02d}_"), f"{path.name}: title number {number} differs from file name"
+    assert "**What you will learn**" in markdown.split("## ")[0], (
+        f"{path.name}: the opening must say what the reader will learn ('**What you will learn**')")
+    heads = sections(path)
+    assert heads[0] == "Setup", f"{path.name}: the first section must be Setup, not {heads[0]!r}"
+    assert heads[-3:] == ["Summary", "Exercises", "Further reading"], (
+        f"{path.name} must end with Summary, Exercises, Further reading; ends with {heads[-3:]}")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_exercise_has_one_hidden_solution(path):
+    cells = load_notebook(path)["cells"]
+    text = "\n".join(notebooks.source(c) for c in cells if c["cell_type"] == "markdown")
+    exercises = text.split("\n## Exercises", 1)[1].split("\n## ", 1)[0]
+    numbered = re.findall(r"^\d+\. ", exercises, re.M)
+    solutions = re.findall(r"^:::\{dropdown\} Solution$", exercises, re.M)
+    assert numbered and len(numbered) == len(solutions), (
+        f"{path.name}: {len(numbered)} exercises, {len(solutions)} ':::{{dropdown}} Solution' blocks")
+
+
+# The reader's limits (a chapter is read in one sitting; see ../README.md, "Adding a chapter").
+MAX_WORDS, MAX_VISIBLE_LINES, MAX_CELL_LINES, MAX_LISTING_LINES = 4_000, 300, 25, 45
+HIDDEN_TAGS = {"hide-input", "remove-input", "hide-cell", "remove-cell"}
+
+
+def prose_words(text):
+    text = re.sub(r"```.*?```|\$\$.*?\$\$", "", text, flags=re.S)
+    return len(re.findall(r"[A-Za-z][A-Za-z'-]*", text))
+
+
+def reader_measures(path):
+    """(words of prose, visible code lines, visible code cells' lengths, longest first)."""
+    cells = load_notebook(path)["cells"]
+    words = sum(prose_words(notebooks.source(c)) for c in cells if c["cell_type"] == "markdown")
+    sizes = sorted((len(notebooks.source(c).splitlines()) for c in cells
+                    if c["cell_type"] == "code" and not notebooks.tags(c) & HIDDEN_TAGS),
+                   reverse=True)
+    return words, sum(sizes), sizes
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_chapter_is_read_in_one_sitting(path):
+    words, visible, sizes = reader_measures(path)
+    assert words <= MAX_WORDS, f"{path.name}: {words} words of prose (at most {MAX_WORDS})"
+    assert visible <= MAX_VISIBLE_LINES, f"{path.name}: {visible} visible code lines"
+    assert not sizes or sizes[0] <= MAX_LISTING_LINES, f"{path.name}: a visible cell of {sizes[0]} lines"
+    assert len(sizes) < 2 or sizes[1] <= MAX_CELL_LINES, (
+        f"{path.name}: visible code cells of {sizes[:3]} lines (one may reach "
+        f"{MAX_LISTING_LINES}, the others {MAX_CELL_LINES})")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_colab_cell_is_folded(path):
+    first = next(c for c in load_notebook(path)["cells"] if c["cell_type"] == "code")
+    assert "hide-input" in notebooks.tags(first), f"{path.name}: fold the Colab cell"
+
+
+GLOSSARY_WORDS = ["solved", "iteration", "plain DQN", "return", "evaluation", "target"]
+
+
+def test_words_with_one_meaning_are_defined_in_the_notation_page():
+    notation = (ROOT / "book" / "notation.md").read_text()
+    missing = [w for w in GLOSSARY_WORDS if not re.search(rf"^\*\*{w}\*\*", notation, re.M | re.I)]
+    assert not missing, f"book/notation.md defines no {missing} (a line starting '**word**')"
 
 
 def test_configuration():

@@ -20,7 +20,7 @@ CAPACITIES = (1, 2, 7, 100, 1000)
 
 @pytest.fixture(scope="module")
 def chapter():
-    return load(ROOT / "book" / "07_beyond_dqn.ipynb")
+    return load(ROOT / "book" / "08_rainbow.ipynb")
 
 
 def random_tree(chapter, capacity, rng):

@@ -49,7 +49,7 @@ def test_results_are_tidy_and_complete():
 
 
 def test_the_study_is_one_knob_at_a_time_around_chapter_5s_defaults():
-    chapter5 = load(ROOT / "book" / "05_dqn_tf_agents.ipynb")
+    chapter5 = load(ROOT / "book" / "06_dqn_tf_agents.ipynb")
     config = dataclasses.asdict(chapter5.DQNConfig(**METADATA["budget"]))
     stored = {k: tuple(v) if isinstance(v, list) else v for k, v in METADATA["config"].items()}
     assert stored == config, "the study ran another configuration than chapter 5's defaults"

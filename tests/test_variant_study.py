@@ -48,7 +48,7 @@ def test_results_are_tidy_and_complete(chapter7):
 
 
 def test_every_variant_ran_chapter_5s_configuration_with_its_changes(chapter7):
-    chapter5 = load(ROOT / "book" / "05_dqn_tf_agents.ipynb")
+    chapter5 = load(ROOT / "book" / "06_dqn_tf_agents.ipynb")
     config = dataclasses.asdict(chapter5.DQNConfig(**METADATA["budget"]))
     stored = {k: tuple(v) if isinstance(v, list) else v for k, v in METADATA["config"].items()}
     assert stored == config, "the comparison ran another configuration than chapter 5's"
@@ -75,19 +75,20 @@ def test_bad_arguments_are_refused(capsys):
         assert "error:" in capsys.readouterr().err
 
 
-# Chapter 7's MinAtar Breakout runs (sweeps/minatar_study.py): the same three checks.
+# Chapter 9's MinAtar Breakout runs (sweeps/minatar_study.py): the same three checks.
 import minatar_study  # noqa: E402
 
 BREAKOUT = json.loads(minatar_study.RESULTS.with_suffix(".json").read_text())
 
 
-def test_breakout_results_are_tidy_complete_and_of_the_chapters_budget(chapter7):
+def test_breakout_results_are_tidy_complete_and_of_the_chapters_budget():
+    chapter9 = load(minatar_study.NOTEBOOK)
     runs = pd.read_csv(minatar_study.RESULTS)
     curves = pd.read_csv(minatar_study.dqn_sweep.curves_path(minatar_study.RESULTS))
     assert list(runs.columns) == minatar_study.RUN_COLUMNS
     assert list(curves.columns) == minatar_study.CURVE_COLUMNS
     assert sorted(runs.seed) == sorted(BREAKOUT["seeds"]) and len(runs) >= 3
-    config = chapter7.breakout_config()
+    config = chapter9.breakout_config()
     assert BREAKOUT["budget"]["num_iterations"] == config.num_iterations
     stored = {k: tuple(v) if isinstance(v, list) else v for k, v in BREAKOUT["config"].items()}
     assert stored == dataclasses.asdict(config)

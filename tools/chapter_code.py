@@ -1,7 +1,7 @@
 """Load a chapter's definitions from its notebook, for scripts outside the book (not a lesson).
 
     from chapter_code import load
-    ch5 = load("book/05_dqn_tf_agents.ipynb")
+    ch5 = load("book/06_dqn_tf_agents.ipynb")
     result = ch5.train_agent(ch5.DQNConfig(), seed=3, progress=False)
 
 The notebook is the only copy of the code, so a script that measures or sweeps it must run that
@@ -19,6 +19,7 @@ SHA-256 of the definitions executed, so stored results can say which code produc
 """
 import ast
 import contextlib
+import copy
 import hashlib
 import io
 import json
@@ -94,9 +95,23 @@ def defined_names(node):
     return {t.id for target in targets for t in ast.walk(target) if isinstance(t, ast.Name)}
 
 
+def without_docstrings(node):
+    """A copy of the definition with every docstring removed (comments are never in the AST)."""
+    node = copy.deepcopy(node)
+    for inner in ast.walk(node):
+        if isinstance(inner, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            body = inner.body
+            if body and isinstance(body[0], ast.Expr) and isinstance(
+                    getattr(body[0], "value", None), ast.Constant) and isinstance(
+                    body[0].value.value, str):
+                inner.body = body[1:] or [ast.Pass()]
+    return node
+
+
 def code_digest(path, names=None):
     """SHA-256 of the chapter's definitions that `load` runs (not of its Setup section or its
-    parameters, so a new default seed does not make stored results stale).
+    parameters, so a new default seed does not make stored results stale). Docstrings and
+    comments are left out: rewording one does not make stored results stale.
 
     With `names` (e.g. ["train_agent", "DQNConfig"]), only of the definitions those names need:
     theirs, and those of every chapter name they use, transitively. Results that a script made
@@ -118,7 +133,7 @@ def code_digest(path, names=None):
                     todo += [n.id for n in ast.walk(node) if isinstance(n, ast.Name)]
         nodes = [node for node in nodes if id(node) in needed]
     digest = hashlib.sha256()  # of the definitions, in any order: moving a cell changes nothing
-    for text in sorted(ast.unparse(node) for node in nodes):
+    for text in sorted(ast.unparse(without_docstrings(node)) for node in nodes):
         digest.update(text.encode())
     return digest.hexdigest()
 

@@ -48,7 +48,7 @@ def colab_cell():
         "cell_type": "code",
         "execution_count": None,
         "id": "colab-setup",
-        "metadata": {},
+        "metadata": {"tags": ["hide-input"]},  # folded on the page
         "outputs": [],
         "source": COLAB_CELL.splitlines(keepends=True),
     }
@@ -79,7 +79,8 @@ def source_cells(stem):
 
 def copy_source(stem):
     """The text of a stamped copy of chapter `stem`'s `source` cells."""
-    header = (f"# Chapter {int(stem[:2])}'s code ({stem}.ipynb), copied here by\n"
+    header = (f"# {'Chapter ' + str(int(stem[:2])) if stem[:2].isdigit() else 'The appendix'}'s "
+              f"code ({stem}.ipynb), copied here by\n"
               "# tools/notebooks.py so that this notebook runs on its own. Change it there.\n")
     return header + "\n\n".join(source(c).strip("\n") + "\n" for c in source_cells(stem))
 

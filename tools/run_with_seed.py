@@ -1,6 +1,6 @@
 """Run a chapter top to bottom with other parameters, as papermill would (not part of the lessons).
 
-    python tools/run_with_seed.py book/05_dqn_tf_agents.ipynb --seed 7 [--out run.ipynb]
+    python tools/run_with_seed.py book/06_dqn_tf_agents.ipynb --seed 7 [--out run.ipynb]
 
 A chapter's seed (and run budget) sit in its cell tagged `parameters`. papermill's own
 `parameterize_notebook` writes a cell with the new values right after that cell; the notebook is
