@@ -26,8 +26,8 @@ Output, tidy (by default in sweeps/results/):
       empty), start_value (max_a Q(s0, a) over the evaluation's first states), epsilon
   dqn_sweep.csv  one row per run: the setting, seed, solved (the kept policy's mean over 100 fresh
       episodes from HELD_OUT_SEED is >= 475), kept_mean, kept_min, kept_iteration,
-      iterations_to_target, env_steps_to_target, seconds_to_target (to the first evaluation
-      >= 475; empty if none), after_target_fraction (share of the later evaluations still
+      iterations_to_475, env_steps_to_475, seconds_to_475 (to the first evaluation
+      >= 475; empty if none), after_475_fraction (share of the later evaluations still
       >= 475), best_return, final_return, candidates, train_seconds, run_seconds
   dqn_sweep.json  the design, the budget, chapter 5's defaults and CODE_DIGEST, package
       versions, workers and wall time.
@@ -69,10 +69,10 @@ SETTING_COLUMNS = ["knob"] + KNOBS + ["seed"]
 CURVE_COLUMNS = SETTING_COLUMNS + ["iteration", "env_steps", "train_seconds", "eval_return",
                                    "confirm_return", "start_value", "epsilon"]
 RUN_COLUMNS = SETTING_COLUMNS + [
-    "solved", "kept_mean", "kept_min", "kept_iteration", "iterations_to_target",
-    "env_steps_to_target", "seconds_to_target", "after_target_fraction", "best_return",
+    "solved", "kept_mean", "kept_min", "kept_iteration", "iterations_to_475",
+    "env_steps_to_475", "seconds_to_475", "after_475_fraction", "best_return",
     "final_return", "candidates", "train_seconds", "run_seconds"]
-TIMING_COLUMNS = {"train_seconds", "seconds_to_target", "run_seconds"}
+TIMING_COLUMNS = {"train_seconds", "seconds_to_475", "run_seconds"}
 # The chapter's names a run uses: the stored CODE_DIGEST covers their definitions (and those of
 # everything they use), so the results go stale when that code changes, not when a plot does.
 USES = ["DQNConfig", "measure_run"]

@@ -17,7 +17,7 @@ replaces their rows and keeps the others':
       max_a Q(s0, a) over the evaluation start states), discounted_return (what the greedy
       policy got from those states, discounted with the agent's γ), epsilon
   variant_study.csv  one row per run: variant, seed and chapter 6's run measurements (solved,
-      kept_mean, env_steps_to_target, after_target_fraction, train_seconds, ...)
+      kept_mean, env_steps_to_475, after_475_fraction, train_seconds, ...)
   variant_study.json  the budget, the config, each variant's build function, config changes,
       code digest (of DQNConfig, measure_variant and its build function, transitively), runs
       and wall time, and package versions.
