@@ -1,19 +1,19 @@
-"""Hyper-parameter study of chapter 5's DQN on CartPole-v1, one knob at a time, several seeds.
+"""Hyper-parameter study of chapter 6's DQN on CartPole-v1, one knob at a time, several seeds.
 
-Each run calls `measure_run` of chapter 6 (book/07_measuring_agents.ipynb), loaded by name
-with tools/chapter_code.py. It trains chapter 5's agent with chapter 5's own code (`DQNConfig`,
-`train_agent`: Double DQN, n-step targets, keeping the best confirmed policy), which chapter 6
-holds as a stamped copy that the book's tests keep identical to chapter 5's cells. Each setting
-changes one knob of `DQNConfig()` and leaves the rest at chapter 5's defaults; every run trains
+Each run calls `measure_run` of chapter 7 (book/07_measuring_agents.ipynb), loaded by name
+with tools/chapter_code.py. It trains chapter 6's agent with chapter 6's own code (`DQNConfig`,
+`train_agent`: Double DQN, n-step targets, keeping the best confirmed policy), which chapter 7
+holds as a stamped copy that the book's tests keep identical to chapter 6's cells. Each setting
+changes one knob of `DQNConfig()` and leaves the rest at chapter 6's defaults; every run trains
 for its whole budget (`stop_at_target=False`), so that its stability after solving is measured.
 
     python sweeps/dqn_sweep.py                       # the book's study, one process per core
     python sweeps/dqn_sweep.py --workers 1           # serially
     python sweeps/dqn_sweep.py --ray-address auto    # the same runs as Ray tasks on a cluster
     python sweeps/dqn_sweep.py --gammas 0.9 --epsilons --layers --n-steps --seeds 0 \\
-        --out /tmp/one.csv                           # chapter 5's default and one other setting
+        --out /tmp/one.csv                           # chapter 6's default and one other setting
 
-Knob values that equal chapter 5's default add no setting of their own: the default setting is
+Knob values that equal chapter 6's default add no setting of their own: the default setting is
 run once and belongs to every knob's comparison. Runs are process-local TensorFlow on one thread
 (parallelism comes from running several at once). On a Ray cluster each run is a task asking for
 one CPU; the chapter's code is sent with the task as text, so the nodes need the book's packages
@@ -29,7 +29,7 @@ Output, tidy (by default in sweeps/results/):
       iterations_to_475, env_steps_to_475, seconds_to_475 (to the first evaluation
       >= 475; empty if none), after_475_fraction (share of the later evaluations still
       >= 475), best_return, final_return, candidates, train_seconds, run_seconds
-  dqn_sweep.json  the design, the budget, chapter 5's defaults and CODE_DIGEST, package
+  dqn_sweep.json  the design, the budget, chapter 6's defaults and CODE_DIGEST, package
       versions, workers and wall time.
 """
 import argparse
@@ -56,7 +56,7 @@ import chapter_code  # noqa: E402
 NOTEBOOK = ROOT / "book" / "07_measuring_agents.ipynb"
 RESULTS = ROOT / "sweeps" / "results" / "dqn_sweep.csv"
 KNOBS = ["epsilon_final", "gamma", "fc_layer_params", "n_step"]
-VALUES = {  # chapter 5's defaults (0.04, 0.99, 128-128, 3) are among them
+VALUES = {  # chapter 6's defaults (0.04, 0.99, 128-128, 3) are among them
     "epsilon_final": [0.01, 0.04, 0.2],
     "gamma": [0.9, 0.99, 1.0],
     "fc_layer_params": ["32", "64-64", "128-128"],
@@ -123,7 +123,7 @@ def default_setting(ch):
 
 
 def run_one(code, setting, budget):
-    """One training run of `setting` (knob, the four knob values, seed) with chapter 6's
+    """One training run of `setting` (knob, the four knob values, seed) with chapter 7's
     `measure_run`: (its run row, its curve rows)."""
     ch = chapter(code)
     config = ch.DQNConfig(epsilon_final=setting["epsilon_final"], gamma=setting["gamma"],
@@ -204,7 +204,7 @@ def parse(argv):
     parser.add_argument("--seeds", type=int, nargs="+", default=SEEDS)
     parser.add_argument("--num-iterations", type=int, default=BUDGET["num_iterations"])
     parser.add_argument("--eval-interval", type=int,
-                        help="iterations between evaluations (default: chapter 5's)")
+                        help="iterations between evaluations (default: chapter 6's)")
     parser.add_argument("--workers", type=int, default=os.cpu_count(),
                         help="local processes (default: one per core)")
     parser.add_argument("--ray-address", help="run as Ray tasks on this cluster ('auto', "

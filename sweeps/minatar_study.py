@@ -1,7 +1,7 @@
-"""Chapter 7's DQN with a convolutional Q-network on MinAtar Breakout, trained with several seeds.
+"""Chapter 9's DQN with a convolutional Q-network on MinAtar Breakout, trained with several seeds.
 
-Each run calls `measure_breakout(seed)` of chapter 7 (book/09_pixels.ipynb), loaded by name
-with tools/chapter_code.py: it trains chapter 5's agent (`make_agent`, `make_train_iteration`)
+Each run calls `measure_breakout(seed)` of chapter 9 (book/09_pixels.ipynb), loaded by name
+with tools/chapter_code.py: it trains chapter 6's agent (`make_agent`, `make_train_iteration`)
 with the section's convolutional network and configuration (`breakout_config()`: its budget and
 its evaluations), then measures the final network on 100 fresh games and the random policy's
 baseline. The helpers (loading the chapter once per process, running runs serially or in
@@ -46,7 +46,7 @@ CURVE_COLUMNS = ["seed", "iteration", "env_steps", "eval_return", "train_seconds
 
 
 def run_one(code, setting, budget):
-    """One run of chapter 7's `measure_breakout` with setting["seed"] and `budget`
+    """One run of chapter 9's `measure_breakout` with setting["seed"] and `budget`
     (changes to the chapter's configuration; empty: the chapter's own budget)."""
     ch = chapter(code)
     run, curve = ch.measure_breakout(setting["seed"], **budget)
@@ -91,7 +91,7 @@ def main(argv=None):
     try:  # the digest of the code that runs; fails early if the chapter lacks it
         digest = chapter_code.code_digest(args.notebook, USES)
     except ValueError as error:
-        raise SystemExit(f"{error}: pass --notebook with chapter 7's section on MinAtar")
+        raise SystemExit(f"{error}: pass --notebook with chapter 9's section on MinAtar")
     code = chapter_code.program(args.notebook)
     ch = chapter(code)
     config = ch.breakout_config(**budget)

@@ -1,10 +1,10 @@
-"""Chapter 7's comparison: chapter 5's DQN and its variants on CartPole-v1, several seeds each.
+"""Chapter 8's comparison: chapter 6's DQN and its variants on CartPole-v1, several seeds each.
 
-Each run calls chapter 7's `measure_variant(config, seed, build)` (book/08_rainbow.ipynb,
+Each run calls chapter 8's `measure_variant(config, seed, build)` (book/08_rainbow.ipynb,
 loaded by name with tools/chapter_code.py) for one entry of the chapter's `VARIANTS`: a build
-function (chapter 5's `build_dqn`, `build_dueling`, `build_per`, `build_c51`) and the changes
-it makes to chapter 5's `DQNConfig()` (only plain DQN has one: `double_dqn=False`). Every run
-gets the same budget and trains all of it (`stop_at_target=False`), like chapter 6's study.
+function (chapter 6's `build_dqn`, `build_dueling`, `build_per`, `build_c51`) and the changes
+it makes to chapter 6's `DQNConfig()` (only the agent without Double DQN has one: `double_dqn=False`). Every run
+gets the same budget and trains all of it (`stop_at_target=False`), like chapter 7's study.
 
     python sweeps/variant_study.py                          # every variant, seeds 0-4
     python sweeps/variant_study.py --variants per c51       # only these; the others' rows stay
@@ -16,7 +16,7 @@ replaces their rows and keeps the others':
       env_steps, train_seconds, eval_return, confirm_return, start_value (the network's mean
       max_a Q(s0, a) over the evaluation start states), discounted_return (what the greedy
       policy got from those states, discounted with the agent's γ), epsilon
-  variant_study.csv  one row per run: variant, seed and chapter 6's run measurements (solved,
+  variant_study.csv  one row per run: variant, seed and chapter 7's run measurements (solved,
       kept_mean, env_steps_to_475, after_475_fraction, train_seconds, ...)
   variant_study.json  the budget, the config, each variant's build function, config changes,
       code digest (of DQNConfig, measure_variant and its build function, transitively), runs

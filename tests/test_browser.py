@@ -6,7 +6,7 @@ Chromium (Debian's `chromium`, driven by Playwright; `make test` installs it; CH
 path). Every request that would leave 127.0.0.1 is blocked and counted as a failure, as for a reader
 offline. Per page: no JavaScript errors, math rendered by MathJax, widgets rendered by the HTML
 manager served with the book, controls that need Python marked as such with working launch links,
-Colab and Binder links to the page's own notebook, no broken internal link. On chapters 5 and 6 the
+Colab and Binder links to the page's own notebook, no broken internal link. On chapters 6 and 6 the
 study explorers' controls, clicked like a reader would, change the plotted curves. A full-page
 screenshot of every page goes to test-artifacts/screenshots/.
 """
@@ -39,7 +39,7 @@ CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
 TOC = yaml.safe_load((ROOT / "_toc.yml").read_text())
 PAGES = [TOC["root"]] + [c["file"] for part in TOC.get("parts", []) for c in part["chapters"]]
 # Kernel-free explorers of the study's data: page -> the id of the figure's element.
-# Each with its number of menus: the study's four knobs, or chapter 7's one list of variants.
+# Each with its number of menus: the study's four knobs, or chapter 8's one list of variants.
 EXPLORERS = {"book/07_measuring_agents": ("study-explorer", 4),
              "book/08_rainbow": ("variant-explorer", 1)}
 INTERACTIVE_WIDGETS = re.compile(r"^(Button|ToggleButton|ToggleButtons|Checkbox|Dropdown|Select|"

@@ -1,4 +1,4 @@
-"""Chapter 7's SumTree samples leaves in proportion to their priorities and keeps its sums.
+"""Chapter 8's SumTree samples leaves in proportion to their priorities and keeps its sums.
 
 The tree is NumPy code, so these checks give the same numbers on every machine. They load the
 chapter's own definitions (tools/chapter_code.py), so they test the code that the book shows:

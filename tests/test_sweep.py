@@ -1,9 +1,9 @@
 """The hyper-parameter study's stored results come from the code that the book shows.
 
-sweeps/dqn_sweep.py runs chapter 6's `measure_run` (which trains chapter 5's agent through chapter
-6's stamped copy of chapter 5's code) and stores tidy results in sweeps/results/ with a digest of
-that code. These tests check that the tables are complete and tidy, that the study is of chapter 5's
-configuration, and that the code has not changed since (then re-run the sweep). Chapter 6 itself
+sweeps/dqn_sweep.py runs chapter 7's `measure_run` (which trains chapter 6's agent through chapter
+6's stamped copy of chapter 6's code) and stores tidy results in sweeps/results/ with a digest of
+that code. These tests check that the tables are complete and tidy, that the study is of chapter 6's
+configuration, and that the code has not changed since (then re-run the sweep). Chapter 7 itself
 re-trains one stored run under nbval and compares it with the data.
 """
 import csv
@@ -48,12 +48,12 @@ def test_results_are_tidy_and_complete():
     assert all(0 <= float(r["eval_return"]) <= 500 for r in curves)
 
 
-def test_the_study_is_one_knob_at_a_time_around_chapter_5s_defaults():
-    chapter5 = load(ROOT / "book" / "06_dqn_tf_agents.ipynb")
-    config = dataclasses.asdict(chapter5.DQNConfig(**METADATA["budget"]))
+def test_the_study_is_one_knob_at_a_time_around_chapter_6s_defaults():
+    chapter6 = load(ROOT / "book" / "06_dqn_tf_agents.ipynb")
+    config = dataclasses.asdict(chapter6.DQNConfig(**METADATA["budget"]))
     stored = {k: tuple(v) if isinstance(v, list) else v for k, v in METADATA["config"].items()}
-    assert stored == config, "the study ran another configuration than chapter 5's defaults"
-    default = dqn_sweep.default_setting(chapter5)
+    assert stored == config, "the study ran another configuration than chapter 6's defaults"
+    default = dqn_sweep.default_setting(chapter6)
     expected = dqn_sweep.settings(METADATA["values"], METADATA["seeds"], default)
     assert [setting({k: str(v) for k, v in s.items()}) for s in expected] == [
         setting(r) for r in rows(RUNS)]

@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT / "sweeps"))
 import dqn_sweep  # noqa: E402
 
 pytestmark = pytest.mark.slow
-# Chapter 5's defaults and γ = 0.9 (empty lists: no other value of those knobs), 2 seeds each.
+# Chapter 6's defaults and γ = 0.9 (empty lists: no other value of those knobs), 2 seeds each.
 SWEEP = [sys.executable, str(ROOT / "sweeps" / "dqn_sweep.py"), "--epsilons", "--gammas", "0.9",
          "--layers", "--n-steps", "--seeds", "0", "1", "--num-iterations", "300",
          "--eval-interval", "150"]

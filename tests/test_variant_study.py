@@ -1,11 +1,11 @@
-"""Chapter 7's stored comparison of variants comes from the code that the chapter shows.
+"""Chapter 8's stored comparison of variants comes from the code that the chapter shows.
 
-sweeps/variant_study.py runs chapter 7's `measure_variant` for every entry of its `VARIANTS` and
+sweeps/variant_study.py runs chapter 8's `measure_variant` for every entry of its `VARIANTS` and
 stores tidy results in sweeps/results/ with, for each variant, a digest of the code that variant
 ran (DQNConfig, measure_variant and its build function, with everything they use). These tests
-check that the tables are complete and tidy, that every variant ran chapter 5's configuration
+check that the tables are complete and tidy, that every variant ran chapter 6's configuration
 with the changes `VARIANTS` gives it, and that no variant's code has changed since (then re-run
-`python sweeps/variant_study.py --variants NAME`). Chapter 7 itself re-trains the start of every
+`python sweeps/variant_study.py --variants NAME`). Chapter 8 itself re-trains the start of every
 variant under nbval and compares it with the data.
 """
 import dataclasses
@@ -27,16 +27,16 @@ CURVES = pd.read_csv(variant_study.dqn_sweep.curves_path(variant_study.RESULTS))
 
 
 @pytest.fixture(scope="module")
-def chapter7():
+def chapter8():
     return load(variant_study.NOTEBOOK)
 
 
-def test_results_are_tidy_and_complete(chapter7):
+def test_results_are_tidy_and_complete(chapter8):
     assert list(RUNS.columns) == variant_study.RUN_COLUMNS
     assert list(CURVES.columns) == variant_study.CURVE_COLUMNS
-    assert list(METADATA["variants"]) == list(chapter7.VARIANTS)
+    assert list(METADATA["variants"]) == list(chapter8.VARIANTS)
     assert sorted(METADATA["seeds"]) == variant_study.SEEDS and len(variant_study.SEEDS) >= 5
-    expected = {(v, s) for v in chapter7.VARIANTS for s in variant_study.SEEDS}
+    expected = {(v, s) for v in chapter8.VARIANTS for s in variant_study.SEEDS}
     assert set(zip(RUNS.variant, RUNS.seed)) == expected and len(RUNS) == len(expected)
     per_run = CURVES.groupby(["variant", "seed"]).size()
     assert set(per_run.index) == expected
@@ -47,21 +47,21 @@ def test_results_are_tidy_and_complete(chapter7):
     assert CURVES.discounted_return.between(0, 100).all()
 
 
-def test_every_variant_ran_chapter_5s_configuration_with_its_changes(chapter7):
-    chapter5 = load(ROOT / "book" / "06_dqn_tf_agents.ipynb")
-    config = dataclasses.asdict(chapter5.DQNConfig(**METADATA["budget"]))
+def test_every_variant_ran_chapter_6s_configuration_with_its_changes(chapter8):
+    chapter6 = load(ROOT / "book" / "06_dqn_tf_agents.ipynb")
+    config = dataclasses.asdict(chapter6.DQNConfig(**METADATA["budget"]))
     stored = {k: tuple(v) if isinstance(v, list) else v for k, v in METADATA["config"].items()}
-    assert stored == config, "the comparison ran another configuration than chapter 5's"
+    assert stored == config, "the comparison ran another configuration than chapter 6's"
     assert METADATA["budget"] == variant_study.BUDGET
-    for name, (build, changes) in chapter7.VARIANTS.items():
+    for name, (build, changes) in chapter8.VARIANTS.items():
         assert METADATA["variants"][name]["build"] == build.__name__
         assert METADATA["variants"][name]["config_changes"] == changes
 
 
 @pytest.mark.parametrize("name", list(json.loads(
     variant_study.RESULTS.with_suffix(".json").read_text())["variants"]))
-def test_stored_results_come_from_the_chapters_current_code(chapter7, name):
-    current = code_digest(variant_study.NOTEBOOK, variant_study.uses(chapter7, name))
+def test_stored_results_come_from_the_chapters_current_code(chapter8, name):
+    current = code_digest(variant_study.NOTEBOOK, variant_study.uses(chapter8, name))
     assert METADATA["variants"][name]["code_digest"] == current, (
         f"the code that variant {name} ran has changed: run "
         f"`python sweeps/variant_study.py --variants {name}` and commit sweeps/results/")

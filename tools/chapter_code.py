@@ -1,8 +1,8 @@
 """Load a chapter's definitions from its notebook, for scripts outside the book (not a lesson).
 
     from chapter_code import load
-    ch5 = load("book/06_dqn_tf_agents.ipynb")
-    result = ch5.train_agent(ch5.DQNConfig(), seed=3, progress=False)
+    ch6 = load("book/06_dqn_tf_agents.ipynb")
+    result = ch6.train_agent(ch6.DQNConfig(), seed=3, progress=False)
 
 The notebook is the only copy of the code, so a script that measures or sweeps it must run that
 copy. `load` executes, in the notebook's order:

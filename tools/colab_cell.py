@@ -18,7 +18,7 @@ if "google.colab" in sys.modules:
         "gymnasium[classic-control]==1.4.0", "gym==0.26.2",
         "dm-tree", "gin-config", "tensorboard", "pillow", "imageio", "tqdm",
     ], check=True)
-    # tf-agents 0.19 pins packages that no longer install, and MinAtar (chapter 7)
+    # tf-agents 0.19 pins packages that no longer install, and MinAtar (chapter 9)
     # a dozen it does not need: skip their pins.
     subprocess.run(pip_install + ["--no-deps", "tf-agents==0.19.0", "MinAtar==1.0.15"],
                    check=True)
