@@ -2,9 +2,10 @@
 
 A fixed seed pins one training run on one machine only: another CPU takes another trajectory.
 A different seed is the best stand-in for a different machine, so every notebook with a cell
-tagged `parameters` is executed again, top to bottom, with two seeds other than its default
-(injected after that cell, papermill's way; see tools/run_with_seed.py). Every assertion in it
-must hold. DQN_BOOK_SEEDS="3 4 5" checks other seeds (e.g. before changing a chapter).
+tagged `parameters` is executed again, top to bottom, with a seed other than its default (101;
+injected after that cell, papermill's way; see tools/run_with_seed.py). Every assertion in it
+must hold. DQN_BOOK_SEEDS="2026 3 4" checks more or other seeds (do, before changing a chapter:
+the chapters were last checked with 101 and 2026).
 """
 import os
 
@@ -14,14 +15,14 @@ import pytest
 import notebooks
 import run_with_seed
 
-CANDIDATE_SEEDS = (101, 2026, 31337)  # the first two that differ from a chapter's default
+CANDIDATE_SEEDS = (101, 2026)  # the first that differs from a chapter's default
 
 
 def extra_seeds(default):
     chosen = os.environ.get("DQN_BOOK_SEEDS")
     if chosen:
         return [int(seed) for seed in chosen.split()]
-    return [seed for seed in CANDIDATE_SEEDS if seed != default][:2]
+    return [seed for seed in CANDIDATE_SEEDS if seed != default][:1]
 
 
 def cases():
