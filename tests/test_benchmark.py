@@ -8,13 +8,11 @@ back those claims, or when a chapter's code has changed since (re-run the benchm
 """
 import csv
 import json
-import sys
 
 import pytest
 
 from conftest import ROOT
 
-sys.path.insert(0, str(ROOT / "benchmarks"))
 import dqn_cartpole  # noqa: E402
 from chapter_code import code_digest  # noqa: E402
 

@@ -1,7 +1,6 @@
 """Code digests (tools/chapter_code.py) follow the code, not its docstrings or comments."""
 import json
 
-import conftest  # noqa: F401  (puts tools/ on the path)
 from chapter_code import code_digest
 
 CELL = '''def area(width, height):

@@ -9,13 +9,11 @@ re-trains one stored run under nbval and compares it with the data.
 import csv
 import dataclasses
 import json
-import sys
 
 import pytest
 
 from conftest import ROOT
 
-sys.path.insert(0, str(ROOT / "sweeps"))
 import dqn_sweep  # noqa: E402
 from chapter_code import code_digest, load  # noqa: E402
 

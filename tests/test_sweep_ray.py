@@ -19,7 +19,6 @@ import pytest
 
 from conftest import ROOT
 
-sys.path.insert(0, str(ROOT / "sweeps"))
 import dqn_sweep  # noqa: E402
 
 pytestmark = pytest.mark.slow
