@@ -8,6 +8,7 @@ back those claims, or when a chapter's code has changed since (re-run the benchm
 """
 import csv
 import json
+import sys
 
 import pytest
 
