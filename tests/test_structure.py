@@ -60,7 +60,7 @@ def test_notebook_starts_with_the_colab_cell(path):
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_notebook_is_committed_without_bulky_outputs(path):
     nb = load_notebook(path)
-    assert notebooks.stripped(notebooks.stamped(nb)) == nb, (
+    assert notebooks.stripped(notebooks.with_colab_cell(nb)) == nb, (
         f"{path.name} holds outputs or metadata that should not be committed; "
         "run `python tools/notebooks.py fix`")
     assert path.stat().st_size < MAX_NOTEBOOK_BYTES, f"{path.name} is {path.stat().st_size} bytes"
@@ -218,14 +218,38 @@ def test_code_in_the_text_fits_the_page(path):
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_copied_code_is_identical_to_its_source(path):
-    """Each definition is written once; later chapters hold stamped copies that must not drift."""
-    for cell in load_notebook(path)["cells"]:
-        stem = notebooks.copied_chapter(cell)
-        if stem is not None:
-            assert notebooks.source(cell) == notebooks.copy_source(stem), (
-                f"{path.name}: the copy of {stem}'s code has drifted from its source cells; "
-                "edit the source and run `python tools/notebooks.py fix`")
-            assert "hide-input" in notebooks.tags(cell), f"{path.name}: fold the copy (hide-input)"
+    """Each definition is written once; a later chapter holds stamped copies of exactly the
+    definitions it uses, which must not drift from their source."""
+    nb = load_notebook(path)
+    copies = [c for c in nb["cells"] if notebooks.copied_chapter(c)]
+    expected = [c for c in notebooks.with_copies(nb, path.stem)["cells"]
+                if notebooks.copied_chapter(c)]
+    assert [notebooks.source(c) for c in copies] == [notebooks.source(c) for c in expected], (
+        f"{path.name}: its copies of earlier chapters' code have drifted from their source "
+        "cells or from what the page uses; edit the source and run `python tools/notebooks.py fix`")
+    for cell in copies:
+        assert "hide-input" in notebooks.tags(cell), f"{path.name}: fold the copy (hide-input)"
+
+
+def test_copies_are_a_minority_of_each_chapter():
+    """Copies hold only what a chapter uses: at most 40% of any chapter's code lines."""
+    shares = {}
+    for path in NOTEBOOKS:
+        code = [c for c in load_notebook(path)["cells"] if c["cell_type"] == "code"]
+        lines = sum(len(notebooks.source(c).splitlines()) for c in code)
+        copied = sum(len(notebooks.source(c).splitlines()) for c in code
+                     if notebooks.copied_chapter(c))
+        shares[path.stem] = round(copied / max(lines, 1), 2)
+    over = {stem: share for stem, share in shares.items() if share > 0.40}
+    assert not over, f"more than 40% of their code lines are copies: {over}"
+
+
+def test_package_is_generated_from_the_source_cells():
+    """dqnbook/ holds one module per chapter with `source` cells, written by `fix` from them."""
+    import book_code
+    stale = [p.name for p in book_code.stale_package_files()]
+    assert not stale, f"dqnbook/ has drifted from the notebooks: {stale}; run " \
+                      "`python tools/notebooks.py fix`"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

@@ -8,16 +8,18 @@
 Run `fix` before committing a notebook.
 
 One source for each definition: a lesson's definitions are written once, in the chapter that
-teaches them, in code cells tagged `source`. A later chapter that needs them (every notebook must
-run alone in Colab) gets an exact copy: a code cell tagged `copy:NN_slug` (and `hide-input`, so
-the page folds it) holds every `source` cell of book/NN_slug.ipynb, in order, under a header that
-says where they come from. `fix` writes those copies; `check` and tests/test_structure.py fail
-when one has drifted from its source.
+teaches them, in code cells tagged `source`. A later chapter (every notebook must run alone in
+Colab) holds exact copies of the ones it uses, in folded code cells tagged `copy:NN_slug`, one
+per chapter copied from; scripts import the package `dqnbook/` generated from the same cells
+(tools/book_code.py). `fix` writes both; `check` and tests/test_structure.py fail when either
+has drifted from its source.
 """
 import hashlib
 import json
 import sys
 from pathlib import Path
+
+import book_code
 
 ROOT = Path(__file__).resolve().parents[1]
 BOOK = ROOT / "book"
@@ -58,7 +60,7 @@ def is_colab_cell(cell):
     return cell["cell_type"] == "code" and source(cell).startswith(COLAB_FIRST_LINE)
 
 
-def stamped(nb):
+def with_colab_cell(nb):
     """The notebook with the canonical Colab cell as its first code cell."""
     cells = [c for c in nb["cells"] if not is_colab_cell(c)]
     first_code = next((i for i, c in enumerate(cells) if c["cell_type"] == "code"), len(cells))
@@ -72,27 +74,36 @@ def copied_chapter(cell):
                 None)
 
 
-def source_cells(stem):
-    nb = json.loads((BOOK / f"{stem}.ipynb").read_text())
-    return [c for c in nb["cells"] if c["cell_type"] == "code" and SOURCE_TAG in tags(c)]
+def copy_cell(stem, text):
+    return {"cell_type": "code", "execution_count": None, "metadata": {
+        "tags": ["hide-input", f"{COPY_TAG_PREFIX}{stem}"]}, "outputs": [],
+        "source": text.splitlines(keepends=True)}
 
 
-def copy_source(stem):
-    """The text of a stamped copy of chapter `stem`'s `source` cells."""
-    header = (f"# {'Chapter ' + str(int(stem[:2])) if stem[:2].isdigit() else 'The appendix'}'s "
-              f"code ({stem}.ipynb), copied here by\n"
-              "# tools/notebooks.py so that this notebook runs on its own. Change it there.\n")
-    return header + "\n\n".join(source(c).strip("\n") + "\n" for c in source_cells(stem))
-
-
-def with_copies(nb):
-    """The notebook with every `copy:` cell re-stamped from its source chapter."""
-    cells = []
+def with_copies(nb, stem):
+    """The notebook with its `copy:` cells re-stamped: one per earlier chapter whose
+    definitions it uses, holding exactly those (tools/book_code.py finds them)."""
+    wanted = {chapter: book_code.copy_text(chapter, defs)
+              for chapter, defs in book_code.copied_definitions(stem).items()}
+    cells, placed = [], set()
     for cell in nb["cells"]:
-        stem = copied_chapter(cell)
-        if stem is not None:
-            cell = {**cell, "source": copy_source(stem).splitlines(keepends=True)}
-        cells.append(cell)
+        chapter = copied_chapter(cell)
+        if chapter is None:
+            cells.append(cell)
+            continue
+        for missing in [c for c in wanted if c < chapter and c not in placed]:
+            cells.append(copy_cell(missing, wanted[missing]))  # before later chapters' copies
+            placed.add(missing)
+        if chapter in wanted and chapter not in placed:
+            cells.append({**cell, "source": wanted[chapter].splitlines(keepends=True)})
+            placed.add(chapter)
+    missing = [c for c in wanted if c not in placed]
+    if missing:
+        last_copy = max((i for i, c in enumerate(cells) if copied_chapter(c)), default=None)
+        if last_copy is None:
+            raise ValueError(f"{stem}: uses {missing}'s code but has no copy cell to put it "
+                             "beside; add a code cell tagged copy:NN_slug after its Setup")
+        cells[last_copy + 1:last_copy + 1] = [copy_cell(c, wanted[c]) for c in missing]
     return {**nb, "cells": cells}
 
 
@@ -138,11 +149,15 @@ def main(command, paths=()):
     stale = []
     for path in [Path(p).resolve() for p in paths] or notebooks():
         nb = json.loads(path.read_text())
-        fixed = with_ids(stripped(with_copies(stamped(nb))))
+        fixed = with_ids(stripped(with_copies(with_colab_cell(nb), path.stem)))
         if fixed != nb:
             stale.append(path.name)
             if command == "fix":
                 write(path, fixed)
+    if not paths:  # the package follows every chapter's `source` cells
+        modules = (book_code.write_package() if command == "fix"
+                   else book_code.stale_package_files())
+        stale += [f"dqnbook/{p.name}" for p in modules]
     for name in stale:
         print(f"{'fixed' if command == 'fix' else 'needs fix'}: {name}")
     return 1 if (command == "check" and stale) else 0
