@@ -23,11 +23,12 @@ export CHROMIUM
 
 env: $(ENV_OK)
 
-$(ENV_OK): requirements.txt requirements-tf-agents.txt
+$(ENV_OK): requirements.txt requirements-tf-agents.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	$(BIN)/python -m pip install --quiet --no-deps -r requirements-tf-agents.txt
+	$(BIN)/python -m pip install --quiet --no-deps --editable .  # dqnbook/, the chapters' code
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3" >/dev/null
 	touch $@
 

@@ -5,8 +5,8 @@
                                                 [--article-iterations 100]
 
 A benchmark, not a test: it prints numbers and fails nothing. It runs the chapters' own code,
-loaded from the notebooks by name (tools/chapter_code.py: the Setup section, the `parameters`
-cell and every definition), with each chapter's default settings:
+imported from the book's package (`dqnbook`, generated from the notebooks' `source` cells), with
+each chapter's default settings:
 
 - chapter 5's hand-written DQN: `train_dqn(seed=s, progress=False)`; its kept network is then
   played on 100 fresh episodes (`episode_returns(q_network, 100, HELD_OUT_SEED)`);
@@ -20,9 +20,9 @@ cell and every definition), with each chapter's default settings:
 Per seed: solved (the kept policy's mean over those 100 fresh episodes is >= 475), the training
 iterations, environment steps and seconds (evaluation excluded) to the first periodic evaluation
 >= 475, the kept policy's mean and minimum return over the 100 fresh episodes, the run's
-iterations and its iterations/s. Chapter 6's runs come with one timing of the original article's eager loop
-(`article_loop`, from the appendix on speed, same agent and same work per iteration) once; speedup = median it/s of chapter
-6's compiled loop over the article loop's.
+iterations and its iterations/s. Chapter 6's runs come with one timing of the original
+article's eager loop (`article_loop`, from the appendix on speed: the same agent and the same
+work per iteration); speedup = median it/s of chapter 6's compiled loop over the article loop's.
 
 Seeds run in `--workers` processes (default: 2; each chapter runs TensorFlow on one thread, so a
 seed's numbers do not depend on the worker). Times depend on the machine and on what else runs
@@ -30,57 +30,59 @@ on it: compare them only within one run. The last line is exactly
 
     solved K/N median_s S speedup X kept_min R
 
-for chapter 6 (and the same line, prefixed with `variant NAME:`, for each variant): K seeds solved of N, S the median training seconds to the first evaluation >= 475
-(a seed that never gets there counts as infinitely slow), X the speed-up, R the smallest of the
-seeds' 100-episode means of the kept policy.
+for chapter 6 (and the same line, prefixed with `variant NAME:`, for each variant): K seeds
+solved of N, S the median training seconds to the first evaluation >= 475 (a seed that never
+gets there counts as infinitely slow), X the speed-up, R the smallest of the seeds' 100-episode
+means of the kept policy.
 
 With `--save`, the rows go to benchmarks/results/dqn_cartpole.csv and the summary (with each
-chapter's CODE_DIGEST, the code that produced them) to dqn_cartpole.json. Those files are
-committed: the chapters' prose states ranges over seeds from them, and tests/test_benchmark.py
+chapter's code digest: `dqnbook.code_digest` of the names in USES) to dqn_cartpole.json.
+Those files are committed: the chapters' prose states ranges over seeds from them, and tests/test_benchmark.py
 checks that the stored results still back those claims and come from the chapters' current code.
 """
 import argparse
 import concurrent.futures
 import csv
+import importlib
 import json
 import math
 import multiprocessing
 import os
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
+import dqnbook
+
 ROOT = Path(__file__).resolve().parents[1]
-CHAPTERS = {5: ROOT / "book" / "05_dqn_by_hand.ipynb",
-            6: ROOT / "book" / "06_dqn_tf_agents.ipynb",
-            8: ROOT / "book" / "08_rainbow.ipynb",  # 8: only for --variant
-            "speed": ROOT / "book" / "appendix_speed.ipynb"}  # the article's eager loop
+CHAPTERS = {5: "ch05_dqn_by_hand", 6: "ch06_dqn_tf_agents",
+            8: "ch08_rainbow",  # 8: only for --variant
+            "speed": "appendix_speed"}  # the article's eager loop
 RESULTS = ROOT / "benchmarks" / "results" / "dqn_cartpole.csv"
 COLUMNS = ["chapter", "seed", "solved", "iterations_to_475", "env_steps_to_475",
            "seconds_to_475", "kept_mean", "kept_min", "iterations", "iterations_per_second"]
 FRESH_EPISODES = 100
 # The chapters' names the benchmark uses: a stored digest covers their definitions and those of
-# everything they use (tools/chapter_code.py), so the results go stale only when that code changes.
+# everything they use (dqnbook.code_digest), so the results go stale only when that code changes.
 USES = {5: ["train_dqn", "episode_returns", "HELD_OUT_SEED"],
         6: ["DQNConfig", "train_agent", "save_and_reload", "evaluate_greedy",
             "greedy_action_fn", "HELD_OUT_SEED"],
         "speed": ["article_loop"]}
 SOLVED = 475.0
-_loaded = {}
 
 
 def chapter(number):
-    """The chapter's definitions, loaded once per worker process."""
-    if number not in _loaded:
-        sys.path.insert(0, str(ROOT / "tools"))
-        from chapter_code import load
-        _loaded[number] = load(CHAPTERS[number])
-    return _loaded[number]
+    """The chapter's module, with TensorFlow on one thread as the chapters run it (faster for
+    small networks, and a seed's numbers do not depend on the machine's cores)."""
+    import tensorflow as tf
+    if tf.config.threading.get_intra_op_parallelism_threads() != 1:
+        tf.config.threading.set_intra_op_parallelism_threads(1)
+        tf.config.threading.set_inter_op_parallelism_threads(1)
+    return importlib.import_module(f"dqnbook.{CHAPTERS[number]}")
 
 
-def run_chapter5(seed):
+def train_chapter5(seed):
     ch = chapter(5)
     result = ch.train_dqn(seed=seed, progress=False)
     kept = ch.episode_returns(result["q_network"], FRESH_EPISODES, ch.HELD_OUT_SEED)
@@ -119,26 +121,14 @@ def article_speed(iterations):
     return ch.article_loop(ch.DQNConfig(), num_iterations=iterations)
 
 
-def task(kind, argument):
-    """One unit of work in a worker: ("seed", (chapter, seed)), ("variant", (name, seed))
-    or ("article", iterations)."""
-    started = time.perf_counter()
-    if kind == "article":
-        return kind, argument, article_speed(argument), time.perf_counter() - started
-    if kind == "variant":
-        name, seed = argument
-        return kind, argument, run_chapter6(seed, name), time.perf_counter() - started
-    number, seed = argument
-    row = (run_chapter5 if number == 5 else run_chapter6)(seed)
-    return kind, argument, row, time.perf_counter() - started
-
-
 def fmt(value, spec):
     return "-" if value is None else format(value, spec)
 
 
 def print_row(number, seed, row):
-    print(f"{'ch' + str(number) if isinstance(number, int) else number:>10} {seed:>4} {'yes' if row['kept_mean'] >= SOLVED else 'no':>6} "
+    label = f"ch{number}" if isinstance(number, int) else number
+    solved = "yes" if row["kept_mean"] >= SOLVED else "no"
+    print(f"{label:>10} {seed:>4} {solved:>6} "
           f"{fmt(row['iterations_to_475'], ','):>7} {fmt(row['env_steps_to_475'], ','):>7} "
           f"{fmt(row['seconds_to_475'], '.1f'):>6} {row['kept_mean']:>6.2f} "
           f"{row['kept_min']:>5.0f} {row['iterations']:>7,} "
@@ -184,30 +174,29 @@ def main():
 
     started = time.perf_counter()
     needs_article = 6 in args.chapters or args.variant
-    tasks = [("article", args.article_iterations)] if needs_article else []
-    tasks += [("seed", (number, seed)) for seed in args.seeds for number in args.chapters]
-    tasks += [("variant", (name, seed)) for seed in args.seeds for name in args.variant]
-    print(f"{len(tasks)} runs on {args.workers} worker processes")
+    # (function, its arguments, the row's key: a chapter's number or a variant's name)
+    runs = [(article_speed, (args.article_iterations,), "article")] if needs_article else []
+    runs += [(train_chapter5 if number == 5 else run_chapter6, (seed,), number)
+             for seed in args.seeds for number in args.chapters]
+    runs += [(run_chapter6, (seed, name), name) for seed in args.seeds for name in args.variant]
+    print(f"{len(runs)} runs on {args.workers} worker processes")
     print(f"{'ch/variant':>10} {'seed':>4} {'solved':>6} {'it->475':>7} {'st->475':>7} {'s->475':>6} "
           f"{'kept':>6} {'min':>5} {'its':>7} {'it/s':>6}")
     rows, article = {n: {} for n in args.chapters + args.variant}, None
     context = multiprocessing.get_context("spawn")  # a fresh TensorFlow in every worker
-    # Workers find `task` by importing this file as a module (loading a chapter can replace
-    # the workers' __main__, so a reference to __main__.task would not resolve there).
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from dqn_cartpole import task as worker_task
     with concurrent.futures.ProcessPoolExecutor(args.workers, mp_context=context) as pool:
-        futures = [pool.submit(worker_task, kind, argument) for kind, argument in tasks]
+        futures = {pool.submit(function, *arguments): (key, arguments[0])
+                   for function, arguments, key in runs}
         for future in concurrent.futures.as_completed(futures):
-            kind, argument, value, _ = future.result()
-            if kind == "article":
+            key, seed = futures[future]
+            value = future.result()
+            if key == "article":
                 article = value
                 print(f"article's eager loop: {article:.2f} it/s over "
                       f"{args.article_iterations} iterations", flush=True)
             else:
-                number, seed = argument
-                rows[number][seed] = value
-                print_row(number, seed, value)
+                rows[key][seed] = value
+                print_row(key, seed, value)
 
     print(f"\nall runs: {time.perf_counter() - started:.0f} s wall; sorted by seed:")
     for number in args.chapters + args.variant:
@@ -232,22 +221,12 @@ def summary_line(s, article):
 
 
 def variant_names():
-    """The names of chapter 8's VARIANTS, read from the notebook without running it."""
-    sys.path.insert(0, str(ROOT / "tools"))
-    import ast
-    from chapter_code import _selected
-    for _, _, tree, _ in _selected(CHAPTERS[8]):
-        for node in tree.body:
-            if (isinstance(node, ast.Assign) and isinstance(node.value, ast.Dict)
-                    and any(getattr(t, "id", None) == "VARIANTS" for t in node.targets)):
-                return [ast.literal_eval(key) for key in node.value.keys]
-    raise LookupError(f"no VARIANTS in {CHAPTERS[8].name}")
+    """The names of chapter 8's VARIANTS."""
+    return list(chapter(8).VARIANTS)
 
 
 def save(args, rows, article, wall_seconds):
     """The tidy rows (one per chapter and seed) and a summary with the code's digests."""
-    sys.path.insert(0, str(ROOT / "tools"))
-    from chapter_code import code_digest
     RESULTS.parent.mkdir(exist_ok=True)
     with open(RESULTS, "w", newline="") as f:
         writer = csv.DictWriter(f, COLUMNS)
@@ -265,7 +244,7 @@ def save(args, rows, article, wall_seconds):
         article_iterations_per_second=article,
         speedup=article and summaries[6]["median_rate"] / article,
         summaries=summaries,
-        code_digests={number: code_digest(CHAPTERS[number], USES[number])
+        code_digests={number: dqnbook.code_digest(CHAPTERS[number], USES[number])
                       for number in args.chapters + ["speed"] * (6 in args.chapters)})
     RESULTS.with_suffix(".json").write_text(json.dumps(metadata, indent=1) + "\n")
 

@@ -22,7 +22,9 @@ from tf_agents.specs import array_spec
 from tf_agents.trajectories import time_step as ts
 from tf_agents.utils import common
 from dqnbook.ch04_tabular_control import check_number
-from dqnbook.ch05_dqn_by_hand import CONFIRM_SEED, EVAL_SEED, check_int, finish_progress_bar
+from dqnbook.ch05_dqn_by_hand import (
+    CONFIRM_SEED, EVAL_SEED, check_int, finish_progress_bar,
+)
 SEED = 0  # as the notebook's Setup sets it
 
 # The notebook's cells tagged `source`, in order:

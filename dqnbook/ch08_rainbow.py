@@ -16,8 +16,13 @@ from tf_agents.trajectories import time_step as ts
 from tf_agents.utils import common
 from dqnbook.ch04_tabular_control import check_number
 from dqnbook.ch05_dqn_by_hand import EVAL_SEED, check_int
-from dqnbook.ch06_dqn_tf_agents import DQNConfig, build_dqn, epsilon_at, evaluate_greedy, greedy_action_fn, make_agent, make_train_iteration, truncation_weights
-from dqnbook.ch07_measuring_agents import measure_run, t_interval, verdict, welch_interval, wilson_interval
+from dqnbook.ch06_dqn_tf_agents import (
+    DQNConfig, build_dqn, epsilon_at, evaluate_greedy, greedy_action_fn, make_agent,
+    make_train_iteration, truncation_weights,
+)
+from dqnbook.ch07_measuring_agents import (
+    measure_run, t_interval, verdict, welch_interval, wilson_interval,
+)
 
 # The notebook's cells tagged `source`, in order:
 

@@ -15,7 +15,9 @@ from tf_agents.environments import tf_py_environment
 from tf_agents.networks import q_network
 from dqnbook.ch04_tabular_control import check_number
 from dqnbook.ch05_dqn_by_hand import EVAL_SEED, HELD_OUT_SEED, check_int
-from dqnbook.ch06_dqn_tf_agents import BatchedGymnasiumEnv, DQNConfig, build_dqn, epsilon_at, greedy_action_fn
+from dqnbook.ch06_dqn_tf_agents import (
+    BatchedGymnasiumEnv, DQNConfig, build_dqn, epsilon_at, greedy_action_fn,
+)
 from dqnbook.ch07_measuring_agents import t_interval
 SEED = 0  # as the notebook's Setup sets it
 

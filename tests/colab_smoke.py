@@ -59,8 +59,10 @@ agent = dqn_agent.DqnAgent(
     optimizer=tf.keras.optimizers.Adam(1e-3),
     train_step_counter=tf.Variable(0, dtype=tf.int64))
 agent.initialize()
-buffer = tf_uniform_replay_buffer.TFUniformReplayBuffer(agent.collect_data_spec, env.batch_size, max_length=1000)
-dynamic_step_driver.DynamicStepDriver(env, agent.collect_policy, [buffer.add_batch], num_steps=600).run()  # > 500: an episode must end
+buffer = tf_uniform_replay_buffer.TFUniformReplayBuffer(agent.collect_data_spec, env.batch_size,
+                                                        max_length=1000)
+# 600 > 500 steps: an episode must end
+dynamic_step_driver.DynamicStepDriver(env, agent.collect_policy, [buffer.add_batch], num_steps=600).run()
 step_types = buffer.gather_all().step_type.numpy()
 assert (step_types == ts.StepType.LAST).sum() >= 1 and (step_types == ts.StepType.FIRST).sum() >= 2, (
     "collection should cross episode boundaries (auto-reset after the pole falls)")

@@ -12,10 +12,9 @@ import sys
 
 import pytest
 
-from conftest import ROOT
 
-import dqn_cartpole  # noqa: E402
-from chapter_code import code_digest  # noqa: E402
+import dqn_cartpole
+import dqnbook
 
 STORED = json.loads(dqn_cartpole.RESULTS.with_suffix(".json").read_text())
 with open(dqn_cartpole.RESULTS, newline="") as f:
@@ -25,7 +24,7 @@ CLAIMS = {5: 475.0, 6: 495.0}  # smallest 100-episode mean of the kept policy, a
 
 @pytest.mark.parametrize("chapter", sorted(CLAIMS) + ["speed"])
 def test_stored_results_come_from_the_chapters_current_code(chapter):
-    current = code_digest(dqn_cartpole.CHAPTERS[chapter], dqn_cartpole.USES[chapter])
+    current = dqnbook.code_digest(dqn_cartpole.CHAPTERS[chapter], dqn_cartpole.USES[chapter])
     assert STORED["code_digests"][str(chapter)] == current, (
         f"chapter {chapter}'s code changed since the benchmark ran: "
         "run `python benchmarks/dqn_cartpole.py --save` and commit its results")
@@ -43,8 +42,7 @@ def test_every_seed_keeps_a_policy_that_solves_cartpole(chapter):
 
 
 def test_variant_option_knows_chapter_8s_variants():
-    from chapter_code import load
-    chapter8 = load(dqn_cartpole.CHAPTERS[8])
+    import dqnbook.ch08_rainbow as chapter8
     assert dqn_cartpole.variant_names() == list(chapter8.VARIANTS)
     for name, (build, _) in chapter8.VARIANTS.items():
         assert callable(build), name

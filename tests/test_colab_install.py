@@ -5,7 +5,6 @@ virtual environment holding a *different* TensorFlow minor version, runs the boo
 Colab would, and then trains one DqnAgent step (tests/colab_smoke.py). It needs the package index.
 """
 import subprocess
-import sys
 import venv
 
 import pytest

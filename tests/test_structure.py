@@ -2,7 +2,6 @@
 import ast
 import re
 import subprocess
-from pathlib import Path
 
 import pytest
 import yaml
@@ -26,7 +25,8 @@ def toc_files():
 
 
 def resolve(entry):
-    matches = [ROOT / f"{entry}{suffix}" for suffix in (".ipynb", ".md") if (ROOT / f"{entry}{suffix}").exists()]
+    matches = [ROOT / f"{entry}{suffix}" for suffix in (".ipynb", ".md")
+               if (ROOT / f"{entry}{suffix}").exists()]
     return matches[0] if matches else None
 
 
@@ -93,13 +93,15 @@ def sections(path):
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_chapter_has_the_book_skeleton(path):
     """Title -> what you will learn -> Setup -> sections -> Summary -> Exercises -> Further reading."""
-    markdown = "\n".join(notebooks.source(c) for c in load_notebook(path)["cells"] if c["cell_type"] == "markdown")
+    markdown = "\n".join(notebooks.source(c) for c in load_notebook(path)["cells"]
+                         if c["cell_type"] == "markdown")
     if path.name.startswith("appendix_"):
         assert re.match(r"# Appendix [A-Z]: ", markdown), f"{path.name} must open with '# Appendix X: Title'"
     else:
         assert re.match(r"# \d+\. ", markdown), f"{path.name} must open with '# N. Title'"
         number = int(re.match(r"# (\d+)\.", markdown).group(1))
-        assert path.name.startswith(f"{number:02d}_"), f"{path.name}: title number {number} differs from file name"
+        assert path.name.startswith(f"{number:02d}_"), (
+            f"{path.name}: title number {number} differs from file name")
     assert "**What you will learn**" in markdown.split("## ")[0], (
         f"{path.name}: the opening must say what the reader will learn ('**What you will learn**')")
     heads = sections(path)
