@@ -96,19 +96,13 @@ def train_chapter5(seed):
 
 def run_chapter6(seed, variant=None):
     """Chapter 6's agent, or with `variant` the agent of chapter 8's VARIANTS[variant]."""
-    if variant is None:
-        ch = chapter(6)
-        result = ch.train_agent(ch.DQNConfig(), seed=seed, progress=False)
-    else:
-        ch = chapter(8)
-        build, changes = ch.VARIANTS[variant]
-        result = ch.train_agent(ch.DQNConfig(**changes), seed=seed, progress=False,
-                                build=build)
-    ch6 = chapter(6)  # saving and reloading is taught, and defined, in chapter 6 only
+    ch6 = chapter(6)  # the training loop, and saving and reloading, are chapter 6's
+    build, changes = chapter(8).VARIANTS[variant] if variant else (None, {})  # None: its own
+    result = ch6.train_agent(ch6.DQNConfig(**changes), seed=seed, progress=False, build=build)
     with tempfile.TemporaryDirectory() as directory:
         policy = ch6.save_and_reload(result.agent.policy, os.path.join(directory, "policy"))
         kept = ch6.evaluate_greedy(ch6.greedy_action_fn(policy), FRESH_EPISODES,
-                                   seed=ch6.HELD_OUT_SEED)
+                                   seed=chapter(5).HELD_OUT_SEED)
     return dict(iterations_to_475=result.iterations_to_475,
                 env_steps_to_475=result.env_steps_to_475,
                 seconds_to_475=result.seconds_to_475, iterations=result.iterations,
@@ -117,8 +111,7 @@ def run_chapter6(seed, variant=None):
 
 
 def article_speed(iterations):
-    ch = chapter("speed")
-    return ch.article_loop(ch.DQNConfig(), num_iterations=iterations)
+    return chapter("speed").article_loop(chapter(6).DQNConfig(), num_iterations=iterations)
 
 
 def fmt(value, spec):
