@@ -33,16 +33,13 @@ def _chapters():
     return sorted(names, key=lambda name: (not name.startswith("ch"), name))
 
 
-def _definitions(module):
-    """name -> top-level statement, over this chapter's module and every earlier one (the
-    definitions a chapter can use: a later chapter's stay out)."""
+def _definitions(texts):
+    """name -> top-level statement of the modules' `source` parts, later modules last."""
     table = {}
-    mine = module.__name__.rsplit(".", 1)[-1]
-    for chapter in _chapters():
-        text = inspect.getsource(importlib.import_module(f"{__name__}.{chapter}"))
-        start = text[:text.index(SOURCE_CELLS)].count("\n")  # the Setup's lines are before
+    for text in texts:
+        start = text[:text.index(SOURCE_CELLS)].count("\n") if SOURCE_CELLS in text else 0
         for node in ast.parse(text).body:
-            if node.lineno <= start:
+            if node.lineno <= start:  # the imports and Setup values the cells need
                 continue
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 table[node.name] = node
@@ -52,9 +49,7 @@ def _definitions(module):
                     for name in ast.walk(target):
                         if isinstance(name, ast.Name):
                             table[name.id] = node
-        if chapter == mine:
-            return table
-    raise ValueError(f"{module.__name__} is not one of the book's chapter modules")
+    return table
 
 
 def _without_docstrings(node):
@@ -71,16 +66,27 @@ def _without_docstrings(node):
 
 def code_digest(module, names):
     """SHA-256 of the definitions that `names` need in a chapter module (e.g.
-    `code_digest(dqnbook.ch07_measuring_agents, ["DQNConfig", "measure_run"])`): theirs and
-    those of every book name they use, transitively, across chapters. Docstrings and comments
-    are left out, and so is every other definition: stored results go stale only when code
-    they ran changes."""
+    `code_digest("ch07_measuring_agents", ["DQNConfig", "measure_run"])`): theirs and those
+    of every book name they use, transitively, in this chapter and the ones before it.
+    Docstrings and comments are left out, and so is every other definition: stored results go
+    stale only when code they ran changes."""
     if isinstance(module, str):
         module = importlib.import_module(f"{__name__}.{module}")
-    table = _definitions(module)
+    mine = module.__name__.rsplit(".", 1)[-1]
+    chapters = _chapters()
+    if mine not in chapters:
+        raise ValueError(f"{module.__name__} is not one of the book's chapter modules")
+    texts = [inspect.getsource(importlib.import_module(f"{__name__}.{chapter}"))
+             for chapter in chapters[:chapters.index(mine) + 1]]
+    return digest_of(texts, names)
+
+
+def digest_of(texts, names):
+    """code_digest's work, on modules' source texts (in book order)."""
+    table = _definitions(texts)
     missing = sorted(set(names) - set(table))
     if missing:
-        raise ValueError(f"{module.__name__} defines no {missing}")
+        raise ValueError(f"no definition of {missing}")
     needed, todo = {}, list(names)
     while todo:
         node = table.get(todo.pop())

@@ -1,7 +1,7 @@
 """Chapter 8's SumTree samples leaves in proportion to their priorities and keeps its sums.
 
-The tree is NumPy code, so these checks give the same numbers on every machine. They load the
-chapter's own definitions (tools/chapter_code.py), so they test the code that the book shows:
+The tree is NumPy code, so these checks give the same numbers on every machine. They import the
+chapter's own definitions (dqnbook.ch08_rainbow), so they test the code that the book shows:
 a chi-square goodness-of-fit test of many draws against the priorities (with the chapter's
 `chi_square_p_value`) on several seeds and capacities, including 1 and capacities that are not
 powers of two; every draw against a brute-force cumulative-sum sampler; the sums after random
@@ -10,8 +10,7 @@ updates; and the refusal of bad input.
 import numpy as np
 import pytest
 
-from conftest import ROOT
-from chapter_code import load
+import dqnbook.ch08_rainbow
 
 DRAWS = 200_000
 SEEDS = (0, 1, 2)
@@ -20,7 +19,7 @@ CAPACITIES = (1, 2, 7, 100, 1000)
 
 @pytest.fixture(scope="module")
 def chapter():
-    return load(ROOT / "book" / "08_rainbow.ipynb")
+    return dqnbook.ch08_rainbow
 
 
 def random_tree(chapter, capacity, rng):
