@@ -1,7 +1,7 @@
 """Hyper-parameter study of chapter 6's DQN on CartPole-v1, one knob at a time, several seeds.
 
-Each run calls `measure_run` of chapter 7 (book/07_measuring_agents.ipynb), loaded by name
-with tools/chapter_code.py. It trains chapter 6's agent with chapter 6's own code (`DQNConfig`,
+Each run calls `measure_run` of chapter 7 (book/07_measuring_agents.ipynb), imported from the
+book's package (`dqnbook.ch07_measuring_agents`, generated from the chapter's code). It trains chapter 6's agent with chapter 6's own code (`DQNConfig`,
 `train_agent`: Double DQN, n-step targets, keeping the best confirmed policy), which chapter 7
 holds as a stamped copy that the book's tests keep identical to chapter 6's cells. Each setting
 changes one knob of `DQNConfig()` and leaves the rest at chapter 6's defaults; every run trains
@@ -12,12 +12,19 @@ for its whole budget (`stop_at_target=False`), so that its stability after solvi
     python sweeps/dqn_sweep.py --ray-address auto    # the same runs as Ray tasks on a cluster
     python sweeps/dqn_sweep.py --gammas 0.9 --epsilons --layers --n-steps --seeds 0 \\
         --out /tmp/one.csv                           # chapter 6's default and one other setting
+    python sweeps/dqn_sweep.py --fresh               # drop an unfinished study's rows first
 
 Knob values that equal chapter 6's default add no setting of their own: the default setting is
 run once and belongs to every knob's comparison. Runs are process-local TensorFlow on one thread
 (parallelism comes from running several at once). On a Ray cluster each run is a task asking for
-one CPU; the chapter's code is sent with the task as text, so the nodes need the book's packages
-(requirements.txt) but not this repository.
+one CPU, retried if its worker dies; the `dqnbook` package is sent with the tasks (Ray's
+`py_modules`), so the nodes need the book's packages (requirements.txt) but not this repository.
+
+Each run's rows are appended as it finishes, and the .json says how many runs are done and
+whether the study is complete (sweeps/study.py). A study that was killed, started again with
+the same arguments, resumes: the stored runs are not run again. An unfinished study of other
+code or other arguments is not mixed with this one (the script stops and says so; --fresh
+drops its rows). A finished study, run again, is replaced.
 
 Output, tidy (by default in sweeps/results/):
   dqn_sweep_curves.csv  one row per run and periodic evaluation: the setting (knob, epsilon_final,
@@ -29,32 +36,22 @@ Output, tidy (by default in sweeps/results/):
       iterations_to_475, env_steps_to_475, seconds_to_475 (to the first evaluation
       >= 475; empty if none), after_475_fraction (share of the later evaluations still
       >= 475), best_return, final_return, candidates, train_seconds, run_seconds
-  dqn_sweep.json  the design, the budget, chapter 6's defaults and CODE_DIGEST, package
-      versions, workers and wall time.
+  dqn_sweep.json  the design, the budget, chapter 6's defaults and the code digest (of the
+      definitions of DQNConfig and measure_run and everything they use), package versions,
+      workers, wall time, runs done and whether the study is complete.
 """
 import argparse
-import concurrent.futures
-import contextlib
-import csv
 import dataclasses
-import io
-import json
-import linecache
-import multiprocessing
 import os
-import platform
-import sys
-import time
-import types
-from importlib.metadata import version
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
-import chapter_code  # noqa: E402
+import dqnbook
+import study
+from study import curves_path, rounded  # noqa: F401  (curves_path: for the tests)
 
-NOTEBOOK = ROOT / "book" / "07_measuring_agents.ipynb"
-RESULTS = ROOT / "sweeps" / "results" / "dqn_sweep.csv"
+CHAPTER = "ch07_measuring_agents"  # the dqnbook module whose measure_run the runs call
+NOTEBOOK = "book/07_measuring_agents.ipynb"  # its notebook
+RESULTS = study.ROOT / "sweeps" / "results" / "dqn_sweep.csv"
 KNOBS = ["epsilon_final", "gamma", "fc_layer_params", "n_step"]
 VALUES = {  # chapter 6's defaults (0.04, 0.99, 128-128, 3) are among them
     "epsilon_final": [0.01, 0.04, 0.2],
@@ -64,7 +61,6 @@ VALUES = {  # chapter 6's defaults (0.04, 0.99, 128-128, 3) are among them
 }
 SEEDS = [0, 1, 2, 3, 4]
 BUDGET = {"num_iterations": 7_000}  # the default setting solves on every seed within it
-FRESH_EPISODES = 100
 SETTING_COLUMNS = ["knob"] + KNOBS + ["seed"]
 CURVE_COLUMNS = SETTING_COLUMNS + ["iteration", "env_steps", "train_seconds", "eval_return",
                                    "confirm_return", "start_value", "epsilon"]
@@ -72,8 +68,7 @@ RUN_COLUMNS = SETTING_COLUMNS + [
     "solved", "kept_mean", "kept_min", "kept_iteration", "iterations_to_475",
     "env_steps_to_475", "seconds_to_475", "after_475_fraction", "best_return",
     "final_return", "candidates", "train_seconds", "run_seconds"]
-TIMING_COLUMNS = {"train_seconds", "seconds_to_475", "run_seconds"}
-# The chapter's names a run uses: the stored CODE_DIGEST covers their definitions (and those of
+# The chapter's names a run uses: the stored code digest covers their definitions (and those of
 # everything they use), so the results go stale when that code changes, not when a plot does.
 USES = ["DQNConfig", "measure_run"]
 
@@ -89,59 +84,31 @@ def parse_layers(text):
     return tuple(int(part) for part in parts)
 
 
-def one_thread():
-    """Before TensorFlow is imported: one thread per process, quiet logs, Keras 2."""
-    for name in ("OMP_NUM_THREADS", "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS"):
-        os.environ[name] = "1"
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    os.environ["TF_USE_LEGACY_KERAS"] = "1"
-    os.environ.setdefault("MPLBACKEND", "Agg")
-
-
-_LOADED = {}
-
-
-def chapter(code):
-    """The chapter's definitions from `code` (chapter_code.program), executed once per process.
-    Needs only the packages: on a Ray worker this repository may not exist."""
-    if code not in _LOADED:
-        one_thread()
-        filename = f"<{NOTEBOOK.name}>"  # the source stays visible to AutoGraph's inspect
-        linecache.cache[filename] = (len(code), None, code.splitlines(True), filename)
-        namespace = {"__name__": "dqn_sweep_chapter"}
-        with contextlib.redirect_stdout(io.StringIO()):
-            exec(compile(code, filename, "exec"), namespace)
-        _LOADED.clear()
-        _LOADED[code] = types.SimpleNamespace(**namespace)
-    return _LOADED[code]
-
-
-def default_setting(ch):
-    config = ch.DQNConfig()
+def default_setting(config):
+    """The knobs' values in `config` (e.g. chapter 6's defaults, `DQNConfig()`)."""
     return {"epsilon_final": config.epsilon_final, "gamma": config.gamma,
             "fc_layer_params": layers_text(config.fc_layer_params), "n_step": config.n_step}
 
 
-def run_one(code, setting, budget):
+def run_setting(setting, budget):
     """One training run of `setting` (knob, the four knob values, seed) with chapter 7's
     `measure_run`: (its run row, its curve rows)."""
-    ch = chapter(code)
-    config = ch.DQNConfig(epsilon_final=setting["epsilon_final"], gamma=setting["gamma"],
+    from dqnbook.ch06_dqn_tf_agents import DQNConfig  # imported here: they import TensorFlow
+    from dqnbook.ch07_measuring_agents import measure_run
+
+    config = DQNConfig(epsilon_final=setting["epsilon_final"], gamma=setting["gamma"],
                           fc_layer_params=parse_layers(setting["fc_layer_params"]),
                           n_step=setting["n_step"], **budget)
-    run, curve = ch.measure_run(config, setting["seed"])
+    run, curve = measure_run(config, setting["seed"])
     run = {**setting, **{k: rounded(v) for k, v in run.items()}}
     curve = [{**setting, **{k: rounded(record[k]) for k in CURVE_COLUMNS if k in record}}
              for record in curve]
     return run, curve
 
 
-def rounded(value):
-    return round(value, 4) if isinstance(value, float) else value
-
-
-def settings(values, seeds, default):
-    """One knob at a time around `default`: the default setting, then each other value."""
+def one_knob_at_a_time(values, seeds, default):
+    """The study's runs: the default setting, then each knob's other values (the rest at
+    their defaults), each with every seed."""
     designs = [("default", dict(default))]
     for knob in KNOBS:
         for value in values[knob]:
@@ -149,48 +116,6 @@ def settings(values, seeds, default):
                 designs.append((knob, {**default, knob: value}))
     return [{"knob": knob, **setting, "seed": seed}
             for knob, setting in designs for seed in seeds]
-
-
-def run_local(code, todo, budget, workers, task=None):
-    """Yields (setting, task(code, setting, budget)) for each setting of `todo`, in
-    `workers` processes (default task: run_one)."""
-    task = task or run_one
-    if workers == 1:
-        for setting in todo:
-            yield setting, task(code, setting, budget)
-        return
-    context = multiprocessing.get_context("spawn")  # no TensorFlow state crosses a fork
-    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context,
-                                                initializer=one_thread) as pool:
-        futures = {pool.submit(task, code, s, budget): s for s in todo}
-        for future in concurrent.futures.as_completed(futures):
-            yield futures[future], future.result()
-
-
-def run_ray(code, todo, budget, address, task=None):
-    import ray  # in requirements.txt
-
-    ray.init(address=address, runtime_env={"env_vars": {
-        "OMP_NUM_THREADS": "1", "TF_USE_LEGACY_KERAS": "1", "TF_CPP_MIN_LOG_LEVEL": "3"}})
-    remote = ray.remote(num_cpus=1)(task or run_one)
-    code_ref = ray.put(code)
-    pending = {remote.remote(code_ref, s, budget): s for s in todo}
-    while pending:
-        done, _ = ray.wait(list(pending), num_returns=1)
-        setting = pending.pop(done[0])
-        yield setting, ray.get(done[0])
-
-
-def collect(runs, total, describe):
-    """Gathers the (setting, (run row, curve rows)) of `runs` as they finish, printing
-    describe(setting, run) for each: (run rows, curve rows, wall seconds)."""
-    start, run_rows, curve_rows = time.perf_counter(), [], []
-    for done, (setting, (run, curve)) in enumerate(runs, 1):
-        run_rows.append(run)
-        curve_rows += curve
-        print(f"[{done}/{total}] {time.perf_counter() - start:6.0f} s  "
-              f"{describe(setting, run)}", flush=True)
-    return run_rows, curve_rows, time.perf_counter() - start
 
 
 def parse(argv):
@@ -211,6 +136,9 @@ def parse(argv):
                         "or host:port); needs ray installed")
     parser.add_argument("--out", type=Path, default=RESULTS,
                         help="the runs' table; the curves go next to it (*_curves.csv)")
+    parser.add_argument("--fresh", action="store_true",
+                        help="drop the rows of an unfinished study stored at --out instead "
+                             "of resuming it")
     args = parser.parse_args(argv)
     for layers in args.layers:
         try:
@@ -224,11 +152,14 @@ def parse(argv):
     return args
 
 
-def write_csv(path, columns, rows):
-    with open(path, "w", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=columns, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+def differences(stored, current, keys):
+    """What differs between two metadata dicts in `keys`, as words ("" if nothing)."""
+    names = {"code_digest": "other code"}
+    return ", ".join(names.get(k, f"other {k}") for k in keys
+                     if stored.get(k) != current.get(k))
+
+
+STUDY = study.Study(RESULTS, SETTING_COLUMNS, RUN_COLUMNS, CURVE_COLUMNS)
 
 
 def main(argv=None):
@@ -238,51 +169,35 @@ def main(argv=None):
     budget = {"num_iterations": args.num_iterations}
     if args.eval_interval is not None:
         budget["eval_interval"] = args.eval_interval
-    code = chapter_code.program(NOTEBOOK)
-    digest = chapter_code.code_digest(NOTEBOOK, USES)  # of the code the runs get, not later's
-    ch = chapter(code)
-    defaults = dataclasses.asdict(ch.DQNConfig(**budget))
-    todo = settings(values, args.seeds, default_setting(ch))
-    _LOADED.clear()  # run_one travels to Ray workers with its globals: not with TensorFlow
+    study.one_thread()  # before TensorFlow is imported
+    from dqnbook.ch06_dqn_tf_agents import DQNConfig
+    from dqnbook.ch07_measuring_agents import FRESH_EPISODES
+
+    digest = dqnbook.code_digest(CHAPTER, USES)  # of the code the runs get, not later's
+    todo = one_knob_at_a_time(values, args.seeds, default_setting(DQNConfig()))
     backend = f"ray ({args.ray_address})" if args.ray_address else f"{args.workers} processes"
-    print(f"{len(todo)} runs of {budget['num_iterations']:,} iterations on {backend}",
-          flush=True)
+    design = {"notebook": NOTEBOOK, "code_digest": digest, "knobs": KNOBS,
+              "values": values, "seeds": args.seeds, "budget": budget}
+    fixed = {"config": DQNConfig(**budget), "fresh_episodes": FRESH_EPISODES}
 
-    runs = (run_ray(code, todo, budget, args.ray_address) if args.ray_address
-            else run_local(code, todo, budget, args.workers))
-    run_rows, curve_rows, wall = collect(runs, len(todo), lambda setting, run: (
-        f"{setting['knob']:>15} {setting}  solved {run['solved']}, kept mean "
-        f"{run['kept_mean']:.1f}  ({run['run_seconds']:.0f} s)"))
+    def metadata(progress):
+        return study.metadata_block(
+            "sweeps/dqn_sweep.py", argv, packages=("tensorflow", "tf-agents", "gymnasium",
+                                                   "numpy"),
+            **design, **fixed, runs=len(progress.run_rows), curve_rows=progress.curve_rows,
+            runs_planned=progress.planned, complete=progress.complete, backend=backend,
+            wall_seconds=progress.wall_seconds,
+            sum_of_run_seconds=progress.total("run_seconds"))
 
-    order = {tuple(s[k] for k in SETTING_COLUMNS): i for i, s in enumerate(todo)}
-    run_rows.sort(key=lambda r: order[tuple(r[k] for k in SETTING_COLUMNS)])
-    curve_rows.sort(key=lambda r: (order[tuple(r[k] for k in SETTING_COLUMNS)],
-                                   r["iteration"]))
+    current = study.jsonable(design)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    write_csv(args.out, RUN_COLUMNS, run_rows)
-    write_csv(curves_path(args.out), CURVE_COLUMNS, curve_rows)
-    metadata = {
-        "command": "python sweeps/dqn_sweep.py " + " ".join(sys.argv[1:] if argv is None
-                                                           else argv),
-        "notebook": f"book/{NOTEBOOK.name}", "code_digest": digest,
-        "knobs": KNOBS, "values": values, "seeds": args.seeds, "budget": budget,
-        "config": {k: list(v) if isinstance(v, tuple) else v for k, v in defaults.items()},
-        "fresh_episodes": FRESH_EPISODES, "runs": len(run_rows), "curve_rows": len(curve_rows),
-        "backend": backend, "cpu_count": os.cpu_count(), "wall_seconds": round(wall, 1),
-        "sum_of_run_seconds": round(sum(r["run_seconds"] for r in run_rows), 1),
-        "versions": {"python": platform.python_version(),
-                     **{p: version(p) for p in ("tensorflow", "tf-agents", "gymnasium",
-                                                "numpy")}},
-        "finished": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
-    }
-    args.out.with_suffix(".json").write_text(json.dumps(metadata, indent=1) + "\n")
-    print(f"wrote {len(run_rows)} runs and {len(curve_rows)} evaluations next to {args.out} "
-          f"in {wall:.0f} s", flush=True)
-    return metadata
-
-
-def curves_path(out):
-    return out.with_name(out.stem + "_curves.csv")
+    return dataclasses.replace(STUDY, out=args.out).run(
+        run_setting, todo, budget, metadata, fresh=args.fresh, workers=args.workers,
+        ray_address=args.ray_address,
+        same_study=lambda stored: differences(stored, current, list(design)),
+        describe=lambda setting, run: (
+            f"{setting['knob']:>15} {setting}  solved {run['solved']}, kept mean "
+            f"{run['kept_mean']:.1f}  ({run['run_seconds']:.0f} s)"))
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """The hyper-parameter study's stored results come from the code that the book shows.
 
-sweeps/dqn_sweep.py runs chapter 7's `measure_run` (which trains chapter 6's agent through chapter
-6's stamped copy of chapter 6's code) and stores tidy results in sweeps/results/ with a digest of
+sweeps/dqn_sweep.py runs chapter 7's `measure_run` (`dqnbook.ch07_measuring_agents`, which trains
+chapter 6's agent with chapter 6's code) and stores tidy results in sweeps/results/ with a digest of
 that code. These tests check that the tables are complete and tidy, that the study is of chapter 6's
 configuration, and that the code has not changed since (then re-run the sweep). Chapter 7 itself
 re-trains one stored run under nbval and compares it with the data.
@@ -12,10 +12,8 @@ import json
 
 import pytest
 
-from conftest import ROOT
-
-import dqn_sweep  # noqa: E402
-from chapter_code import code_digest, load  # noqa: E402
+import dqn_sweep
+import dqnbook
 
 RUNS = dqn_sweep.RESULTS
 METADATA = json.loads(RUNS.with_suffix(".json").read_text())
@@ -47,19 +45,20 @@ def test_results_are_tidy_and_complete():
 
 
 def test_the_study_is_one_knob_at_a_time_around_chapter_6s_defaults():
-    chapter6 = load(ROOT / "book" / "06_dqn_tf_agents.ipynb")
-    config = dataclasses.asdict(chapter6.DQNConfig(**METADATA["budget"]))
+    from dqnbook.ch06_dqn_tf_agents import DQNConfig
+
+    config = dataclasses.asdict(DQNConfig(**METADATA["budget"]))
     stored = {k: tuple(v) if isinstance(v, list) else v for k, v in METADATA["config"].items()}
     assert stored == config, "the study ran another configuration than chapter 6's defaults"
-    default = dqn_sweep.default_setting(chapter6)
-    expected = dqn_sweep.settings(METADATA["values"], METADATA["seeds"], default)
+    default = dqn_sweep.default_setting(DQNConfig())
+    expected = dqn_sweep.one_knob_at_a_time(METADATA["values"], METADATA["seeds"], default)
     assert [setting({k: str(v) for k, v in s.items()}) for s in expected] == [
         setting(r) for r in rows(RUNS)]
     assert METADATA["values"] == dqn_sweep.VALUES  # the book's study, not a small one
 
 
 def test_stored_results_come_from_the_chapters_current_code():
-    current = code_digest(dqn_sweep.NOTEBOOK, dqn_sweep.USES)
+    current = dqnbook.code_digest(dqn_sweep.CHAPTER, dqn_sweep.USES)
     assert METADATA["code_digest"] == current, (
         "the code the study ran has changed: run `python sweeps/dqn_sweep.py` and commit "
         "sweeps/results/")

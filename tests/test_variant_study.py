@@ -1,6 +1,6 @@
 """Chapter 8's stored comparison of variants comes from the code that the chapter shows.
 
-sweeps/variant_study.py runs chapter 8's `measure_variant` for every entry of its `VARIANTS` and
+sweeps/variant_study.py runs chapter 8's `measure_variant` (`dqnbook.ch08_rainbow`) for every entry of its `VARIANTS` and
 stores tidy results in sweeps/results/ with, for each variant, a digest of the code that variant
 ran (DQNConfig, measure_variant and its build function, with everything they use). These tests
 check that the tables are complete and tidy, that every variant ran chapter 6's configuration
@@ -9,26 +9,25 @@ with the changes `VARIANTS` gives it, and that no variant's code has changed sin
 variant under nbval and compares it with the data.
 """
 import dataclasses
+import importlib
 import json
-import sys
 
 import pandas as pd
 import pytest
 
-from conftest import ROOT
-
-sys.path.insert(0, str(ROOT / "sweeps"))
-import variant_study  # noqa: E402
-from chapter_code import code_digest, load  # noqa: E402
+import dqnbook
+import minatar_study
+import study
+import variant_study
 
 METADATA = json.loads(variant_study.RESULTS.with_suffix(".json").read_text())
 RUNS = pd.read_csv(variant_study.RESULTS)
-CURVES = pd.read_csv(variant_study.dqn_sweep.curves_path(variant_study.RESULTS))
+CURVES = pd.read_csv(study.curves_path(variant_study.RESULTS))
 
 
 @pytest.fixture(scope="module")
 def chapter8():
-    return load(variant_study.NOTEBOOK)
+    return importlib.import_module(f"dqnbook.{variant_study.CHAPTER}")
 
 
 def test_results_are_tidy_and_complete(chapter8):
@@ -48,8 +47,9 @@ def test_results_are_tidy_and_complete(chapter8):
 
 
 def test_every_variant_ran_chapter_6s_configuration_with_its_changes(chapter8):
-    chapter6 = load(ROOT / "book" / "06_dqn_tf_agents.ipynb")
-    config = dataclasses.asdict(chapter6.DQNConfig(**METADATA["budget"]))
+    from dqnbook.ch06_dqn_tf_agents import DQNConfig
+
+    config = dataclasses.asdict(DQNConfig(**METADATA["budget"]))
     stored = {k: tuple(v) if isinstance(v, list) else v for k, v in METADATA["config"].items()}
     assert stored == config, "the comparison ran another configuration than chapter 6's"
     assert METADATA["budget"] == variant_study.BUDGET
@@ -61,7 +61,7 @@ def test_every_variant_ran_chapter_6s_configuration_with_its_changes(chapter8):
 @pytest.mark.parametrize("name", list(json.loads(
     variant_study.RESULTS.with_suffix(".json").read_text())["variants"]))
 def test_stored_results_come_from_the_chapters_current_code(chapter8, name):
-    current = code_digest(variant_study.NOTEBOOK, variant_study.uses(chapter8, name))
+    current = dqnbook.code_digest(chapter8, variant_study.uses(chapter8.VARIANTS, name))
     assert METADATA["variants"][name]["code_digest"] == current, (
         f"the code that variant {name} ran has changed: run "
         f"`python sweeps/variant_study.py --variants {name}` and commit sweeps/results/")
@@ -76,15 +76,13 @@ def test_bad_arguments_are_refused(capsys):
 
 
 # Chapter 9's MinAtar Breakout runs (sweeps/minatar_study.py): the same three checks.
-import minatar_study  # noqa: E402
-
 BREAKOUT = json.loads(minatar_study.RESULTS.with_suffix(".json").read_text())
 
 
 def test_breakout_results_are_tidy_complete_and_of_the_chapters_budget():
-    chapter9 = load(minatar_study.NOTEBOOK)
+    chapter9 = importlib.import_module(f"dqnbook.{minatar_study.CHAPTER}")
     runs = pd.read_csv(minatar_study.RESULTS)
-    curves = pd.read_csv(minatar_study.dqn_sweep.curves_path(minatar_study.RESULTS))
+    curves = pd.read_csv(study.curves_path(minatar_study.RESULTS))
     assert list(runs.columns) == minatar_study.RUN_COLUMNS
     assert list(curves.columns) == minatar_study.CURVE_COLUMNS
     assert sorted(runs.seed) == sorted(BREAKOUT["seeds"]) and len(runs) >= 3
@@ -97,7 +95,7 @@ def test_breakout_results_are_tidy_complete_and_of_the_chapters_budget():
 
 
 def test_breakout_results_come_from_the_chapters_current_code():
-    current = code_digest(minatar_study.NOTEBOOK, minatar_study.USES)
+    current = dqnbook.code_digest(minatar_study.CHAPTER, minatar_study.USES)
     assert BREAKOUT["code_digest"] == current, (
         "the code the Breakout runs used has changed: run "
         "`python sweeps/minatar_study.py` and commit sweeps/results/")
