@@ -93,6 +93,7 @@ def default_setting(config):
 def run_setting(setting, budget):
     """One training run of `setting` (knob, the four knob values, seed) with chapter 7's
     `measure_run`: (its run row, its curve rows)."""
+    study.prepare_process()  # before TensorFlow is imported: one thread
     from dqnbook.ch06_dqn_tf_agents import DQNConfig  # imported here: they import TensorFlow
     from dqnbook.ch07_measuring_agents import measure_run
 

@@ -55,6 +55,7 @@ def run_seed(setting, budget):
     """One run of `measure_breakout` of the chapter module setting["chapter"] with
     setting["seed"] and `budget` (changes to the chapter's configuration; empty: the
     chapter's own budget): (its run row, its curve rows)."""
+    study.prepare_process()  # before TensorFlow is imported: one thread
     chapter = importlib.import_module(f"dqnbook.{setting['chapter']}")  # TensorFlow
     run, curve = chapter.measure_breakout(setting["seed"], **budget)
     return ({k: rounded(v) for k, v in run.items()},

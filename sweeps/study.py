@@ -2,7 +2,8 @@
 
 A study is a list of runs, each a small dict (its *setting*: e.g. knob values and a seed) that a
 task function turns into (one run row, its curve rows) by calling the book's code in the
-`dqnbook` package. `Study.run` runs them
+`dqnbook` package, after `prepare_process()` (what the chapters' Setup does: one TensorFlow
+thread). `Study.run` runs them
 
 - serially in this process (`workers=1`), in one pool of `workers` processes, or as Ray tasks on
   a cluster (`ray_address`; the workers get the `dqnbook` package through Ray's runtime
@@ -33,6 +34,7 @@ import multiprocessing
 import os
 import platform
 import sys
+import threading
 import time
 from importlib.metadata import version
 from pathlib import Path
@@ -122,23 +124,29 @@ def curves_path(out):
 # Running: each runner yields (setting, task(setting, budget)) as runs finish.
 
 def run_here(task, todo, budget):
-    prepare_process()
     for setting in todo:
         yield setting, task(setting, budget)
 
 
+def _exit_with(parent):
+    """In a pool's process: ends it once process `parent` (the study's) has gone, e.g.
+    killed (a pool's processes would otherwise wait for work forever)."""
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
 def run_in_processes(task, todo, budget, workers):
     context = multiprocessing.get_context("spawn")  # no TensorFlow state crosses a fork
-    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context,
-                                                initializer=prepare_process) as pool:
+    with concurrent.futures.ProcessPoolExecutor(
+            workers, mp_context=context, initializer=_exit_with,
+            initargs=(os.getpid(),)) as pool:
         futures = {pool.submit(task, s, budget): s for s in todo}
         for future in concurrent.futures.as_completed(futures):
             yield futures[future], future.result()
-
-
-def _prepared_task(task, setting, budget):
-    prepare_process()
-    return task(setting, budget)
 
 
 def run_on_ray(task, todo, budget, address):
@@ -152,7 +160,7 @@ def run_on_ray(task, todo, budget, address):
 
     # The task functions travel by value (their modules are not on the cluster's nodes);
     # the book's code travels as the dqnbook package.
-    for module in {__name__, task.__module__} - {"__main__"}:
+    for module in {__name__, task.__module__} - {"__main__"}:  # (a task calls this one's)
         cloudpickle.register_pickle_by_value(sys.modules[module])
     ray.init(address=address, runtime_env={
         "py_modules": [dqnbook],
@@ -161,8 +169,8 @@ def run_on_ray(task, todo, budget, address):
                      "TF_CPP_MIN_LOG_LEVEL": "3", "MPLBACKEND": "Agg"}})
     try:
         remote = ray.remote(num_cpus=1, max_retries=RAY_TASK_RETRIES,
-                            retry_exceptions=False)(_prepared_task)
-        pending = {remote.remote(task, s, budget): s for s in todo}
+                            retry_exceptions=False)(task)
+        pending = {remote.remote(s, budget): s for s in todo}
         while pending:
             done, _ = ray.wait(list(pending), num_returns=1)
             setting = pending.pop(done[0])

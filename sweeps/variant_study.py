@@ -57,6 +57,7 @@ def uses(variants, variant):
 
 def run_variant(setting, budget):
     """One run of `setting` (variant, seed): (its run row, its curve rows)."""
+    study.prepare_process()  # before TensorFlow is imported: one thread
     from dqnbook.ch08_rainbow import VARIANTS, DQNConfig, measure_variant  # TensorFlow
 
     build, changes = VARIANTS[setting["variant"]]
