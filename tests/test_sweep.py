@@ -4,16 +4,24 @@ sweeps/dqn_sweep.py runs chapter 7's `measure_run` (`dqnbook.ch07_measuring_agen
 chapter 6's agent with chapter 6's code) and stores tidy results in sweeps/results/ with a digest of
 that code. These tests check that the tables are complete and tidy, that the study is of chapter 6's
 configuration, and that the code has not changed since (then re-run the sweep). Chapter 7 itself
-re-trains one stored run under nbval and compares it with the data.
+re-trains one stored run under nbval and compares it with the data. The last test kills a tiny
+sweep after its first run and resumes it (tests/test_study.py tests the same in detail).
 """
 import csv
 import dataclasses
 import json
+import signal
+import subprocess
+import sys
+import time
 
 import pytest
 
+from conftest import ROOT
+
 import dqn_sweep
 import dqnbook
+import study
 
 RUNS = dqn_sweep.RESULTS
 METADATA = json.loads(RUNS.with_suffix(".json").read_text())
@@ -69,3 +77,36 @@ def test_bad_arguments_are_refused(capsys):
         with pytest.raises(SystemExit):
             dqn_sweep.parse(argv)
         assert "error:" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_a_killed_sweep_resumes_without_running_its_stored_runs_again(tmp_path):
+    """sweeps/dqn_sweep.py itself (chapter 6's default and γ = 0.9, seed 0, 20 iterations),
+    killed with SIGKILL as soon as its first run is stored, then started again."""
+    out = tmp_path / "sweep.csv"
+    sweep = [sys.executable, str(ROOT / "sweeps" / "dqn_sweep.py"), "--epsilons", "--gammas",
+             "0.9", "--layers", "--n-steps", "--seeds", "0", "--num-iterations", "20",
+             "--eval-interval", "10", "--workers", "1", "--out", str(out)]
+    process = subprocess.Popen(sweep, cwd=tmp_path, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 600
+    while not (out.exists() and study.read_rows(out)):
+        assert process.poll() is None, "the sweep ended before it was killed"
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    [first] = study.read_rows(out)
+    assert json.loads(out.with_suffix(".json").read_text())["complete"] is False
+
+    done = subprocess.run(sweep, cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "2 runs (1 stored, 1 to go)" in done.stdout
+    runs, curves = study.read_rows(out), study.read_rows(dqn_sweep.curves_path(out))
+    assert [r["knob"] for r in runs] == ["default", "gamma"], "each run once"
+    assert runs[0] == first, "the stored run was run again"
+    assert [(r["knob"], r["iteration"]) for r in curves] == [
+        (knob, i) for knob in ("default", "gamma") for i in ("10", "20")]
+    metadata = json.loads(out.with_suffix(".json").read_text())
+    assert metadata["complete"] is True and metadata["runs"] == 2
+    assert metadata["code_digest"] == dqnbook.code_digest(dqn_sweep.CHAPTER, dqn_sweep.USES)
