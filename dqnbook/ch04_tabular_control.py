@@ -25,3 +25,128 @@ def epsilon_greedy(q_values, epsilon, rng):
     if rng.random() < epsilon:
         return int(rng.integers(len(q_values)))
     return int(np.argmax(q_values))
+
+
+def check_run_settings(num_runs, num_episodes, alpha, epsilon):
+    """Raise unless num_runs and num_episodes are positive integers, alpha is in
+    (0, 1] and epsilon in [0, 1]."""
+    for name, value in (("num_runs", num_runs), ("num_episodes", num_episodes)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+            raise TypeError(f"{name} must be a positive integer, got {value!r}")
+        if value < 1:
+            raise ValueError(f"{name} must be a positive integer, got {value}")
+    check_number("alpha", alpha)
+    if alpha == 0:
+        raise ValueError("alpha must be in (0, 1], got 0")
+    check_number("epsilon", epsilon)
+
+
+def epsilon_greedy_runs(values, epsilon, rng, n_actions=None):
+    """One epsilon-greedy action per row of `values` (one row per run), ties broken
+    at random; n_actions: how many actions each row has (default: all its columns)."""
+    n_runs, width = values.shape
+    n_actions = np.full(n_runs, width) if n_actions is None else n_actions
+    ties = values == values.max(axis=1, keepdims=True)
+    greedy = np.argmax(ties * rng.random(values.shape), axis=1)
+    random = (rng.random(n_runs) * n_actions).astype(int)
+    return np.where(rng.random(n_runs) < epsilon, random, greedy)
+
+
+CONTROL_METHODS = ("Q-learning", "SARSA", "Expected SARSA")
+
+
+def control_td_target(method, next_q, next_action, reward, terminated, gamma, epsilon):
+    """TD targets for many runs at once; next_q holds each run's row Q(s', .)."""
+    if method == "Q-learning":
+        next_value = next_q.max(axis=1)
+    elif method == "SARSA":
+        next_value = next_q[np.arange(len(next_q)), next_action]
+    elif method == "Expected SARSA":  # sum_a' pi(a' | s') Q(s', a'), pi epsilon-greedy
+        next_value = (1 - epsilon) * next_q.max(axis=1) + epsilon * next_q.mean(axis=1)
+    else:
+        raise ValueError(f"method must be one of {CONTROL_METHODS}, got {method!r}")
+    return reward + gamma * np.where(terminated, 0.0, next_value)
+
+
+def control_runs(method, next_state, reward, terminal, start, num_runs, num_episodes,
+                 alpha, epsilon, seed, gamma=1.0):
+    """Train num_runs Q-tables at once, epsilon-greedily, on a deterministic model:
+    next_state[s, a], reward[s, a], terminal[s]. Returns the tables (run, s, a) and
+    each run's return and length in each episode (run, episode)."""
+    check_run_settings(num_runs, num_episodes, alpha, epsilon)
+    if method not in CONTROL_METHODS:
+        raise ValueError(f"method must be one of {CONTROL_METHODS}, got {method!r}")
+    next_state, reward = np.asarray(next_state), np.asarray(reward, dtype=float)
+    if next_state.shape != reward.shape or np.shape(terminal) != reward.shape[:1]:
+        raise ValueError("next_state and reward must have shape (S, A), terminal (S,)")
+    rng, runs = np.random.default_rng(seed), np.arange(num_runs)
+    q = np.zeros((num_runs, *reward.shape))
+    returns = np.zeros((num_runs, num_episodes + 1))  # last column: after the end
+    lengths = np.zeros((num_runs, num_episodes + 1), dtype=int)
+    episode = np.zeros(num_runs, dtype=int)  # each run's current episode
+    state = np.full(num_runs, start)
+    action = epsilon_greedy_runs(q[runs, state], epsilon, rng)
+    while episode.min() < num_episodes:
+        next_s, r = next_state[state, action], reward[state, action]
+        done = terminal[next_s]
+        then = np.where(done, start, next_s)  # a finished episode starts again
+        if method == "SARSA":  # the next action is chosen before the update
+            next_action = epsilon_greedy_runs(q[runs, then], epsilon, rng)
+        y = control_td_target(method, q[runs, next_s], next_action if method == "SARSA"
+                              else None, r, done, gamma, epsilon)
+        q[runs, state, action] += alpha * (y - q[runs, state, action])
+        if method != "SARSA":
+            next_action = epsilon_greedy_runs(q[runs, then], epsilon, rng)
+        returns[runs, np.minimum(episode, num_episodes)] += r
+        lengths[runs, np.minimum(episode, num_episodes)] += 1
+        episode += done
+        state, action = then, next_action
+    return q, returns[:, :-1], lengths[:, :-1]
+
+
+def example_6_7_step(state, action, rng, b_mean=-0.1):
+    """One step of Sutton and Barto's Example 6.7 in many runs at once. States: 0 is
+    A, where episodes start, 1 is B, 2 the end (absorbing, reward 0). From A, action 0
+    ("left") leads to B and action 1 ("right") to the end, reward 0; each of B's
+    actions leads to the end with a reward drawn from N(b_mean, 1)."""
+    state, action = np.asarray(state), np.asarray(action)
+    if state.shape != action.shape or np.any((state < 0) | (state > 2)):
+        raise ValueError("state must hold 0 (A), 1 (B) or 2 (end), one per action")
+    next_state = np.where((state == 0) & (action == 0), 1, 2)
+    reward = np.where(state == 1, rng.normal(b_mean, 1.0, size=state.shape), 0.0)
+    return next_state, reward
+
+
+def example_6_7_runs(double, num_runs, num_episodes, alpha, epsilon, seed,
+                     b_actions=10):
+    """Q-learning, or Double Q-learning (double=True), on Example 6.7 in num_runs runs
+    at once, epsilon-greedy on Q (on Q1 + Q2), gamma = 1. Returns the share of runs
+    that go left in A, episode by episode."""
+    check_run_settings(num_runs, num_episodes, alpha, epsilon)
+    if isinstance(b_actions, bool) or not isinstance(b_actions, (int, np.integer)) \
+            or b_actions < 2:
+        raise ValueError(f"b_actions must be an integer >= 2, got {b_actions!r}")
+    rng, runs = np.random.default_rng(seed), np.arange(num_runs)
+    q = np.zeros((num_runs, 2 if double else 1, 3, b_actions))  # run, table, s, a
+    q[:, :, 0, 2:] = -np.inf  # A has only two actions
+    n_actions = np.array([2, b_actions, b_actions])
+    left_share = np.zeros(num_episodes)
+    for episode in range(num_episodes):
+        state = np.zeros(num_runs, dtype=int)  # A
+        for step in range(2):  # every episode ends within two steps
+            action = epsilon_greedy_runs(q[runs, :, state].sum(axis=1), epsilon, rng,
+                                         n_actions[state])
+            if step == 0:
+                left_share[episode] = np.mean(action == 0)
+            next_state, reward = example_6_7_step(state, action, rng)
+            if double:  # the table a coin picks chooses, the other evaluates
+                first = rng.integers(2, size=num_runs)
+                best = q[runs, first, next_state].argmax(axis=1)
+                next_value = q[runs, 1 - first, next_state, best]
+            else:
+                first = np.zeros(num_runs, dtype=int)
+                next_value = q[runs, 0, next_state].max(axis=1)
+            td_error = reward + next_value - q[runs, first, state, action]
+            q[runs, first, state, action] += alpha * td_error
+            state = next_state
+    return left_share
