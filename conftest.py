@@ -3,16 +3,24 @@ from pathlib import Path
 
 import pytest
 
+# Keeps each notebook as nbval executed it, for the browser test's book (tools/executed_notebooks.py).
+pytest_plugins = ["executed_notebooks"]
+
 
 # pytest-xdist (`-n`, `--dist loadgroup`, see the Makefile) must keep each notebook's cells on
 # one worker, in order, in one kernel: every nbval item gets its notebook as its xdist group (a
 # seed re-run and the browser tests, one book build, have groups of their own). Units are handed
 # out in collection order. Long units go first, so that the workers finish together rather than
-# one waiting for a long unit started last. Rough costs in seconds on a 2-core machine; only the
-# order matters.
-UNIT_COSTS = [("test_browser.py", 600), ("06_", 200), ("08_", 150), ("test_colab_install.py", 150),
+# one waiting for a long unit started last. Rough costs in seconds on a 2-core machine (a
+# notebook's nbval run and its seed re-run cost the same); only the order matters.
+UNIT_COSTS = [("06_", 200), ("08_", 150), ("test_colab_install.py", 150),
               ("appendix_speed", 120), ("09_", 110), ("test_sweep_ray.py", 100), ("05_", 90),
               ("07_", 80), ("04_", 60), ("test_sweep.py", 15)]
+# The browser tests build the book from the notebooks as nbval executes them in this run
+# (tools/executed_notebooks.py) and wait for every one: they come after all of nbval, whose last
+# (shortest) notebooks are then running or done, and before the seed re-runs and other tests,
+# which keep the other workers busy meanwhile (after them, the book's build would be a tail).
+BROWSER = "tests/test_browser.py::"
 
 
 @pytest.hookimpl(tryfirst=True)  # before xdist turns groups into scopes
@@ -29,4 +37,10 @@ def pytest_collection_modifyitems(items):
     def cost(item):
         return next((c for pattern, c in UNIT_COSTS if pattern in item.nodeid), 0)
 
-    items.sort(key=cost, reverse=True)  # stable: a notebook's cells keep their order
+    def stage(item):  # nbval, then the browser tests, then the rest
+        if Path(str(item.fspath)).suffix == ".ipynb":
+            return 0
+        return 1 if item.nodeid.startswith(BROWSER) else 2
+
+    # Stable: a notebook's cells keep their order.
+    items.sort(key=lambda item: (stage(item), -cost(item)))

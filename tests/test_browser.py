@@ -1,36 +1,43 @@
 """The published HTML book, read in a real browser with no internet access.
 
-Builds the book (`jupyter-book build . --builder html -W --keep-going`, reusing the execution cache
-when it is warm), serves `_build/html` on 127.0.0.1 and opens every page of `_toc.yml` in headless
-Chromium (Debian's `chromium`, driven by Playwright; `make test` installs it; CHROMIUM overrides the
-path). Every request that would leave 127.0.0.1 is blocked and counted as a failure, as for a reader
-offline. Per page: no JavaScript errors, math rendered by MathJax, widgets rendered by the HTML
-manager served with the book, controls that need Python marked as such with working launch links,
-Colab and Binder links to the page's own notebook, no broken internal link. On chapters 6 and 6 the
-study explorers' controls, clicked like a reader would, change the plotted curves. A full-page
-screenshot of every page goes to test-artifacts/screenshots/.
+Builds the book from the notebooks as this test run executed them: nbval's executions, kept by
+tools/executed_notebooks.py (no notebook runs a second time), or, for a notebook nbval does not
+run in this session (e.g. `pytest tests/test_browser.py` alone), an execution of its own. The
+build (`jupyter-book build --builder html -W --keep-going`, execution off) is of a copy of the book
+in _build/browser-book/ (the repository's _config.yml, _toc.yml, _ext/ and book/ files, with the
+executed notebooks). It then serves the HTML on 127.0.0.1 and opens every page of `_toc.yml` in
+headless Chromium (Debian's `chromium`, driven by Playwright; `make test` installs it; CHROMIUM
+overrides the path). Every request that would leave 127.0.0.1 is blocked and counted as a failure,
+as for a reader offline. Per page: no JavaScript errors, math rendered by MathJax, widgets rendered
+by the HTML manager served with the book, controls that need Python marked as such with working
+launch links, Colab and Binder links to the page's own notebook, no broken internal link. On
+chapters 7 and 8 the study explorers' controls, clicked like a reader would, change the plotted
+curves. A full-page screenshot of every page goes to test-artifacts/screenshots/.
 """
 import functools
 import http.server
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
-from urllib.parse import urldefrag, urljoin, urlparse
+from urllib.parse import urldefrag, urlparse
 
 import pytest
 import yaml
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+import executed_notebooks
 from conftest import ROOT
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser")]  # one book build
 
-HTML = ROOT / "_build" / "html"
+BUILD_TREE = ROOT / "_build" / "browser-book"  # the book's sources, notebooks executed
+HTML = BUILD_TREE / "_build" / "html"
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -45,23 +52,65 @@ EXPLORERS = {"book/07_measuring_agents": ("study-explorer", 4),
 INTERACTIVE_WIDGETS = re.compile(r"^(Button|ToggleButton|ToggleButtons|Checkbox|Dropdown|Select|"
                                  r"SelectMultiple|RadioButtons|Text|Textarea|Combobox|Play|"
                                  r".*Slider|.*RangeSlider|.*Text|ColorPicker|DatePicker)Model$")
-BUILD_TIMEOUT = 80 * 60
+BUILD_TIMEOUT = 20 * 60
+# How long to wait for nbval (on other pytest-xdist workers) to execute the notebooks: it starts
+# them first, so they are normally done before this test starts.
+EXECUTION_TIMEOUT = 60 * 60
 
 
 def source_of(page):
     return next(ROOT / f"{page}{s}" for s in (".ipynb", ".md") if (ROOT / f"{page}{s}").exists())
 
 
-@pytest.fixture(scope="session")
-def built_book():
+def executed_notebooks_of(session):
+    """{notebook: its executed copy} for the book's notebooks, executed in this test run."""
+    notebooks = [source_of(p) for p in PAGES if source_of(p).suffix == ".ipynb"]
+    run = executed_notebooks.run_id(session.config)
+    by_nbval = {Path(str(item.fspath)).resolve() for item in session.items
+                if Path(str(item.fspath)).suffix == ".ipynb"}
+    for notebook in notebooks:  # not executed by nbval in this run: execute it here
+        if notebook.resolve() not in by_nbval:
+            started = time.monotonic()
+            problem = executed_notebooks.execute(notebook, run)
+            assert problem is None, f"{notebook.name} failed:\n{problem}"
+            print(f"executed {notebook.name}: {time.monotonic() - started:.0f} s")
     started = time.monotonic()
-    # Build exactly as `make book` does: without pytest's variables, which change what the
-    # notebooks' kernels capture (ipykernel treats PYTEST_CURRENT_TEST specially).
+    done = executed_notebooks.wait_for(notebooks, run, timeout=EXECUTION_TIMEOUT)
+    print(f"waited {time.monotonic() - started:.0f} s for nbval's executions")
+    return done
+
+
+def assemble_book(executed):
+    """_build/browser-book/: the book's sources with executed notebooks, execution off."""
+    if BUILD_TREE.exists():
+        shutil.rmtree(BUILD_TREE)
+    BUILD_TREE.mkdir(parents=True)
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    config["execute"]["execute_notebooks"] = "off"
+    (BUILD_TREE / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False))
+    # The table of contents as this test run read it (PAGES): all of its notebooks are executed.
+    (BUILD_TREE / "_toc.yml").write_text(yaml.safe_dump(TOC, sort_keys=False))
+    # _ext/offline_book.py finds the offline assets next to its own (resolved) folder.
+    (BUILD_TREE / "_ext").symlink_to(ROOT / "_ext", target_is_directory=True)
+    for path in (ROOT / "book").rglob("*"):
+        if path.is_file() and path.suffix != ".ipynb":
+            target = BUILD_TREE / path.relative_to(ROOT)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.symlink_to(path)
+    for source, copy in executed.items():
+        shutil.copy(copy, BUILD_TREE / source.relative_to(ROOT))
+
+
+@pytest.fixture(scope="session")
+def built_book(request):
+    assemble_book(executed_notebooks_of(request.session))
+    started = time.monotonic()
+    # Without pytest's variables, as `make book` runs.
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
     result = subprocess.run(
-        [str(Path(sys.executable).parent / "jupyter-book"), "build", ".", "--builder", "html",
-         "-W", "--keep-going"], cwd=ROOT, env=env, capture_output=True, text=True,
-        timeout=BUILD_TIMEOUT)
+        [str(Path(sys.executable).parent / "jupyter-book"), "build", str(BUILD_TREE),
+         "--builder", "html", "-W", "--keep-going"], cwd=ROOT, env=env, capture_output=True,
+        text=True, timeout=BUILD_TIMEOUT)
     print(f"book build: {time.monotonic() - started:.0f} s")
     problems = [line for line in (result.stdout + result.stderr).splitlines()
                 if re.search(r":\d*: (WARNING|ERROR|CRITICAL)|Traceback|Error:", line)]

@@ -20,7 +20,9 @@ def test_colab_cell_installs_a_working_tf_agents(tmp_path):
     venv.create(env_dir, with_pip=True)
     python = env_dir / "bin" / "python"
     pip = [str(python), "-m", "pip", "install", "--quiet"]
-    subprocess.run(pip + [COLAB_LIKE_TENSORFLOW, "numpy>=2"], check=True, timeout=1200)
+    # --no-compile: no byte-code for the 1,800 modules of TensorFlow, most of which no test imports
+    subprocess.run(pip + ["--no-compile", COLAB_LIKE_TENSORFLOW, "numpy>=2"], check=True,
+                   timeout=1200)
 
     result = subprocess.run([str(python), str(ROOT / "tests" / "colab_smoke.py")],
                             capture_output=True, text=True, timeout=1200)
