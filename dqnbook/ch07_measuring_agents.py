@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.offline
+import scipy.stats
 import tensorflow_probability as tfp
 from dqnbook.ch04_tabular_control import check_number
 from dqnbook.ch05_dqn_by_hand import HELD_OUT_SEED, SOLVED_RETURN, check_int
@@ -283,3 +284,52 @@ def holm_verdicts(differences, p_values, level=0.95):
     """A verdict for each comparison of a family read together, from Holm's p-values."""
     return [verdict(d, d) if p < 1 - level else "no measurable difference"
             for d, p in zip(differences, holm_adjusted(p_values))]
+
+
+def iqm(scores, axis=None):
+    """Interquartile mean: the mean of the middle half of `scores` (along `axis`, or
+    of all of them), once the lowest and the highest quarter are dropped."""
+    scores = np.asarray(scores, dtype=float)
+    n = scores.size if axis is None else scores.shape[axis]
+    if n < 4 or not np.all(np.isfinite(scores)):
+        raise ValueError(f"need at least four scores, all finite; got {n}")
+    return scipy.stats.trim_mean(scores, 0.25, axis=axis)
+
+
+def stratified_interval(strata, statistic, level=0.95, resamples=10_000, seed=0):
+    """(estimate, low, high): `statistic(scores, axis)` of all the strata's scores
+    pooled, and its percentile bootstrap interval, each resample redrawing every
+    stratum's scores from that stratum alone, with replacement."""
+    strata = [np.asarray(s, dtype=float) for s in strata]
+    if not strata or any(s.ndim != 1 or len(s) < 2 for s in strata):
+        raise ValueError("need a list of strata, each a 1-D array of 2 or more scores")
+    if not callable(statistic):
+        raise TypeError(f"statistic must be a function, got {statistic!r}")
+    check_number("level", level, low=0.5, high=0.999)
+    check_int("resamples", resamples, minimum=100)
+    check_int("seed", seed, minimum=0)
+
+    def pooled(*samples, axis=-1):
+        return statistic(np.concatenate(samples, axis=axis), axis=axis)
+
+    # Each stratum is a sample of its own, which scipy resamples on its own.
+    result = scipy.stats.bootstrap(
+        strata, pooled, n_resamples=resamples, confidence_level=level,
+        method="percentile", vectorized=True, rng=np.random.default_rng(seed))
+    interval = result.confidence_interval
+    return pooled(*strata), interval.low, interval.high
+
+
+def performance_profile(scores, thresholds, axis=None):
+    """Fraction of `scores` (along `axis`, or of all of them) at or above each
+    threshold τ in `thresholds`: one row per τ, then `scores`' other axes."""
+    scores = np.asarray(scores, dtype=float)
+    thresholds = np.asarray(thresholds, dtype=float)
+    if scores.size == 0 or not np.all(np.isfinite(scores)):
+        raise ValueError("need at least one score, all finite")
+    if (thresholds.ndim != 1 or not thresholds.size
+            or not np.all(np.isfinite(thresholds))):
+        raise ValueError("thresholds must be a 1-D array of finite numbers")
+    scores = scores.ravel() if axis is None else np.moveaxis(scores, axis, -1)
+    at_or_above = scores[..., None, :] >= thresholds[:, None]  # (..., τ, score)
+    return np.moveaxis(at_or_above.mean(axis=-1), -1, 0)
