@@ -39,6 +39,50 @@ def check_episodes(states, rewards, v_init):
     return states, rewards, v_init
 
 
+def mc_from_env(env, n_episodes, gamma, seed):
+    """First-visit Monte Carlo values of the random policy, from env.step alone."""
+    n_episodes = check_count("n_episodes", n_episodes)
+    rng = np.random.default_rng(seed)  # the policy's coin
+    V, N = np.zeros(env.observation_space.n), np.zeros(env.observation_space.n)
+    env.reset(seed=seed)
+    for _ in range(n_episodes):
+        state, _ = env.reset()
+        episode, done = [], False
+        while not done:  # play the whole episode first
+            action = int(rng.integers(env.action_space.n))
+            next_state, reward, terminated, truncated, _ = env.step(action)
+            episode.append((state, reward))
+            state, done = next_state, terminated or truncated
+        G, visited = 0.0, [s for s, _ in episode]
+        for t in reversed(range(len(episode))):  # G_t = R_{t+1} + gamma G_{t+1}
+            s, reward = episode[t]
+            G = reward + gamma * G
+            if s not in visited[:t]:  # the first visit of s in this episode
+                N[s] += 1
+                V[s] += (G - V[s]) / N[s]  # alpha = 1 / N(s): the mean of the G's
+    return V
+
+
+def td0_from_env(env, n_episodes, gamma, seed):
+    """TD(0) values of the random policy, from env.step alone."""
+    n_episodes = check_count("n_episodes", n_episodes)
+    rng = np.random.default_rng(seed)  # the policy's coin
+    V, N = np.zeros(env.observation_space.n), np.zeros(env.observation_space.n)
+    env.reset(seed=seed)
+    for _ in range(n_episodes):
+        state, _ = env.reset()
+        done = False
+        while not done:  # update after every step
+            action = int(rng.integers(env.action_space.n))
+            next_state, reward, terminated, truncated, _ = env.step(action)
+            bootstrap = 0.0 if terminated else V[next_state]
+            td_error = reward + gamma * bootstrap - V[state]
+            N[state] += 1
+            V[state] += td_error / N[state]  # alpha = 1 / N(s)
+            state, done = next_state, terminated or truncated
+    return V
+
+
 def random_walk(n_states, n_episodes, runs, rng, left_reward=0.0):
     """(states, rewards) of `n_episodes` episodes in each of `runs` runs of the walk on
     states 1..n_states (0 and n_states + 1 are terminal; leaving on the right earns 1,
@@ -70,7 +114,7 @@ def returns_and_first_visits(states, rewards):
     first visit of its state in its episode; both of shape (runs, episodes, T)."""
     G = np.cumsum(rewards[..., ::-1], axis=2)[..., ::-1]
     is_state = states[..., :-1, None] == np.arange(states.max() + 1)  # (..., T, states)
-    first_time = is_state.argmax(axis=2)  # the step of each state's first visit
+    first_time = is_state.argmax(axis=2)  # argmax finds the first True: first visit
     steps = np.arange(G.shape[2])
     first = np.take_along_axis(first_time, states[..., :-1], axis=2) == steps
     return G, first
