@@ -1,9 +1,9 @@
 """Hyper-parameter study of chapter 6's DQN on CartPole-v1, one knob at a time, several seeds.
 
 Each run calls `measure_run` of chapter 7 (book/07_measuring_agents.ipynb), imported from the
-book's package (`dqnbook.ch07_measuring_agents`, generated from the chapter's code). It trains chapter 6's agent with chapter 6's own code (`DQNConfig`,
-`train_agent`: Double DQN, n-step targets, keeping the best confirmed policy), which chapter 7
-holds as a stamped copy that the book's tests keep identical to chapter 6's cells. Each setting
+book's package (`dqnbook.ch07_measuring_agents`, generated from the chapter's code). It trains
+chapter 6's agent with chapter 6's own code (`dqnbook.ch06_dqn_tf_agents`: `DQNConfig`,
+`train_agent`: Double DQN, n-step targets, keeping the best confirmed policy). Each setting
 changes one knob of `DQNConfig()` and leaves the rest at chapter 6's defaults; every run trains
 for its whole budget (`stop_at_target=False`), so that its stability after solving is measured.
 

@@ -279,9 +279,9 @@ class Study:
         """Runs the settings of `todo` that are not stored yet (see the module docstring).
 
         task(setting, budget) -> (run row, curve rows), run in other processes: a module's
-        top-level function. metadata(progress) -> the JSON to store (a Progress: this
-        study's run rows so far, stored and new, ...). same_study(stored) -> "" if the stored unfinished study is
-        this one, else what differs. keep(row): a stored row of another study that shares
+        top-level function. metadata(progress) -> the JSON to store (see Progress).
+        same_study(stored) -> "" if the stored unfinished study is this one, else what
+        differs (e.g. "other code"). keep(row): a stored row of another study that shares
         these files (e.g. another variant's), to keep. order(key) sorts the finished tables
         (default: as `todo`). describe(setting, run) -> a line to print for each run.
         Returns the final metadata."""

@@ -1,9 +1,10 @@
 """Chapter 8's comparison: chapter 6's DQN and its variants on CartPole-v1, several seeds each.
 
 Each run calls chapter 8's `measure_variant(config, seed, build)` (book/08_rainbow.ipynb,
-imported from the book's package: `dqnbook.ch08_rainbow`) for one entry of the chapter's `VARIANTS`: a build
-function (chapter 6's `build_dqn`, `build_dueling`, `build_per`, `build_c51`) and the changes
-it makes to chapter 6's `DQNConfig()` (only the agent without Double DQN has one: `double_dqn=False`). Every run
+imported from the book's package: `dqnbook.ch08_rainbow`) for one entry of the chapter's
+`VARIANTS`: a build function (chapter 6's `build_dqn`, `build_dueling`, `build_per`,
+`build_c51`) and the changes it makes to chapter 6's `DQNConfig()` (only the agent without
+Double DQN has one: `double_dqn=False`). Every run
 gets the same budget and trains all of it (`stop_at_target=False`), like chapter 7's study.
 
     python sweeps/variant_study.py                          # every variant, seeds 0-4

@@ -1,8 +1,9 @@
 """Chapter 8's stored comparison of variants comes from the code that the chapter shows.
 
-sweeps/variant_study.py runs chapter 8's `measure_variant` (`dqnbook.ch08_rainbow`) for every entry of its `VARIANTS` and
-stores tidy results in sweeps/results/ with, for each variant, a digest of the code that variant
-ran (DQNConfig, measure_variant and its build function, with everything they use). These tests
+sweeps/variant_study.py runs chapter 8's `measure_variant` (`dqnbook.ch08_rainbow`) for every
+entry of its `VARIANTS` and stores tidy results in sweeps/results/ with, for each variant, a
+digest of the code that variant ran (DQNConfig, measure_variant and its build function, with
+everything they use). These tests
 check that the tables are complete and tidy, that every variant ran chapter 6's configuration
 with the changes `VARIANTS` gives it, and that no variant's code has changed since (then re-run
 `python sweeps/variant_study.py --variants NAME`). Chapter 8 itself re-trains the start of every
