@@ -289,6 +289,75 @@ def train_dqn(num_iterations=30_000, fc_layer_params=(128, 128), gamma=0.99,
     return result
 
 
+DASHED, SOLID = 0, 1  # the two actions of Baird's counterexample
+
+
+def baird_features():
+    # x(s) of Baird's 7 states, one row each (Sutton and Barto's Figure 11.1): the
+    # upper states' values are 2 w_i + w_8 (i = 1..6), the lower state's w_7 + 2 w_8.
+    x = np.zeros((7, 8))
+    x[np.arange(6), np.arange(6)] = 2.0
+    x[:6, 7] = 1.0
+    x[6, 6:] = 1.0, 2.0
+    return x
+
+
+def baird_transitions():
+    # P[s, a, s']: dashed leads to one of the six upper states, each with probability
+    # 1/6; solid leads to the lower state, state 7. Every reward is 0.
+    P = np.zeros((7, 2, 7))
+    P[:, DASHED, :6] = 1 / 6
+    P[:, SOLID, 6] = 1.0
+    return P
+
+
+def check_probabilities(name, p, size):
+    # p as an array of size probabilities summing to 1, or an error saying so.
+    try:
+        p = np.asarray(p, dtype=float)
+    except (TypeError, ValueError):
+        p = None
+    if p is None or p.shape != (size,) or not np.all(p >= 0) or abs(p.sum() - 1) > 1e-9:
+        raise ValueError(f"{name} must be {size} probabilities summing to 1")
+    return p
+
+
+def check_baird_arguments(w, d, b, pi, num_sweeps, alpha, gamma, target_update_period):
+    # expected_td's argument checks; returns w, d, b and pi as float arrays.
+    w = np.array(w, dtype=float)
+    if w.shape != (8,) or not np.all(np.isfinite(w)):
+        raise ValueError(f"w must be 8 finite weights, got shape {w.shape}")
+    d, b, pi = (check_probabilities(name, p, n)
+                for name, p, n in [("d", d, 7), ("b", b, 2), ("pi", pi, 2)])
+    if np.any((pi > 0) & (b == 0)):
+        raise ValueError("b must give every action that pi takes a probability > 0")
+    check_int("num_sweeps", num_sweeps)
+    check_int("target_update_period", target_update_period)
+    check_number("alpha", alpha)
+    check_number("gamma", gamma)
+    return w, d, b, pi
+
+
+def expected_td(w, d, b, pi, num_sweeps, alpha=0.01, gamma=0.99,
+                target_update_period=1):
+    # Expected semi-gradient off-policy TD(0) on Baird's counterexample, one sweep:
+    # w += alpha sum_s d(s) sum_a b(a|s) rho(a|s) E[delta | s, a] x(s), bootstrapping
+    # from w_minus, refreshed every target_update_period sweeps. Returns each sweep's w.
+    w, d, b, pi = check_baird_arguments(w, d, b, pi, num_sweeps, alpha, gamma,
+                                        target_update_period)
+    x, P = baird_features(), baird_transitions()
+    rho = np.divide(pi, b, out=np.zeros(2), where=b > 0)  # pi(a|s) / b(a|s)
+    w_minus, history = w.copy(), [w]
+    for sweep in range(1, num_sweeps + 1):
+        y = gamma * P @ (x @ w_minus)  # E[TD target | s, a], shape (7, 2); R = 0
+        delta = y - (x @ w)[:, None]  # E[delta | s, a]
+        w = w + alpha * (d[:, None] * b * rho * delta).sum(axis=1) @ x
+        if sweep % target_update_period == 0:
+            w_minus = w  # refresh the target network
+        history.append(w)
+    return np.array(history)
+
+
 def parse_layer_sizes(text):
     # "64, 64" -> (64, 64); anything else is rejected, saying what is allowed.
     parts = [part.strip() for part in str(text).split(",")]
