@@ -16,6 +16,13 @@
    Each page's scripts are listed once.
 4. MathJax 3 for the widget manager, which typesets widget labels with MathJax 2's API
    (static/mathjax2-compat.js).
+5. Explorers without a kernel. `static/explorers/` holds small JavaScript modules (no external
+   libraries) that compute in the reader's browser what a chapter's explorer computes in Python:
+   `lean_rule.js` plays chapter 1's lean rule on CartPole, `value_iteration.js` runs chapter 2's
+   value iteration on FrozenLake, `plot.js` has their shared SVG and control helpers. On every
+   page they fill each `<div class="dqnbook-explorer" data-explorer=... data-config=...>` a
+   notebook displays (in Jupyter the div only shows its one-line note); tests/test_explorer_js.py
+   checks their numbers against the chapters' code.
 """
 from pathlib import Path
 
@@ -27,6 +34,7 @@ ASSETS = HERE.parent / "_build" / "offline-assets" / "static"
 PREFIX = "offline/"  # the assets' folder under _static (see the Makefile's `assets` target)
 REQUIRE_JS = PREFIX + "require.js"
 MANAGER_DIR = PREFIX + "html-manager"
+EXPLORERS = ["plot.js", "lean_rule.js", "value_iteration.js"]  # in static/explorers/
 
 
 def _local_paths(config):
@@ -76,4 +84,7 @@ def setup(app):
     app.add_css_file("book.css")
     app.add_js_file("kernel-widgets.js", loading_method="defer")
     app.add_js_file("mathjax2-compat.js", priority=510, loading_method="defer")  # after MathJax
+    app.add_css_file("explorers/explorers.css")
+    for module in EXPLORERS:  # in this order: plot.js first
+        app.add_js_file(f"explorers/{module}", loading_method="defer")
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

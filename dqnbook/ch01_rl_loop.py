@@ -7,6 +7,21 @@ import numpy as np
 
 # The notebook's cells tagged `source`, in order:
 
+def run_episode(env, policy, seed=None):
+    """Play one episode with `policy(observation) -> action`.
+
+    Returns the list of rewards and the final `terminated` and `truncated` flags.
+    """
+    observation, info = env.reset(seed=seed)
+    rewards = []
+    while True:
+        action = policy(observation)
+        observation, reward, terminated, truncated, info = env.step(action)
+        rewards.append(reward)
+        if terminated or truncated:
+            return rewards, terminated, truncated
+
+
 def discounted_return(rewards, gamma):
     """G_0 = R_1 + gamma R_2 + gamma^2 R_3 + ..., from the list [R_1, R_2, ...]."""
     weights = gamma ** np.arange(len(rewards))  # 1, gamma, gamma^2, ...

@@ -5,6 +5,7 @@ change the notebook and run `fix` again.
 """
 import io
 import numbers
+import gymnasium as gym
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -152,6 +153,13 @@ def policy_iteration(P, R, gamma, policy=None, max_steps=1_000):
             return v, q, policy, steps
         policy = np.where(improvable, greedy_policy(q), policy)  # greedy improvement
     raise RuntimeError(f"policy iteration did not stop in {max_steps} steps")
+
+
+def make_frozen_lake(map_name="4x4", slip_probability=2 / 3):
+    """FrozenLake-v1 whose moves slip sideways with the given probability."""
+    slip = check_fraction("slip_probability", slip_probability)
+    return gym.make("FrozenLake-v1", map_name=map_name, is_slippery=slip > 0,
+                    success_rate=1.0 - slip)
 
 
 def success_probability(P, R, policy, start=0, horizon=100):
