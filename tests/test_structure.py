@@ -259,10 +259,10 @@ def test_package_is_generated_from_the_source_cells():
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_source_cells_hold_only_definitions(path):
     """A `source` cell is copied into later chapters, so it must not run anything there."""
-    import chapter_code
+    import book_code
     for cell in load_notebook(path)["cells"]:
         if notebooks.SOURCE_TAG in notebooks.tags(cell):
             body = ast.parse(notebooks.source(cell)).body
-            assert body and all(chapter_code.is_definition(n) for n in body), (
+            assert body and all(book_code.is_definition(n) for n in body), (
                 f"{path.name}: a source cell may hold only imports, def, class and constants:\n"
                 + notebooks.source(cell)[:300])

@@ -53,6 +53,36 @@ def chapter_title(stem):
     return f"Chapter {int(stem[:2])}" if stem[:2].isdigit() else "The appendix"
 
 
+def is_definition(node):
+    """Whether a `source` cell may hold the statement: an import, `def`, `class`, or a
+    constant (a literal, or a table of literals and names)."""
+    if isinstance(node, (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef,
+                         ast.ClassDef)):
+        return True
+    if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        names = [t for target in targets for t in (
+            target.elts if isinstance(target, ast.Tuple) else [target])]
+        if not all(isinstance(name, ast.Name) for name in names):
+            return False
+        return not isinstance(node.value, ast.Name) and is_static(node.value)
+    return False
+
+
+def is_static(value):
+    """A literal, or a table of literals and names (`{"dqn": (build_dqn, {})}`): no calls."""
+    if isinstance(value, (ast.Constant, ast.Name)):
+        return True
+    if isinstance(value, ast.UnaryOp) and isinstance(value.operand, ast.Constant):
+        return True
+    if isinstance(value, (ast.Tuple, ast.List, ast.Set)):
+        return all(is_static(item) for item in value.elts)
+    if isinstance(value, ast.Dict):
+        return all(k is not None and is_static(k) for k in value.keys) and all(
+            is_static(v) for v in value.values)
+    return False
+
+
 @dataclass(frozen=True)
 class Definition:
     """One top-level statement of a `source` cell."""
