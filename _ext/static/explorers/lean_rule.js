@@ -48,7 +48,7 @@
 
   function drawHistogram(svg, returns, weight) {
     while (svg.firstChild) svg.removeChild(svg.firstChild);
-    var width = 480, height = 260, left = 44, right = 10, top = 26, bottom = 38;
+    var width = 480, height = 260, left = 44, right = 18, top = 26, bottom = 38;
     var plotW = width - left - right, plotH = height - top - bottom;
     var counts = new Array(50).fill(0);
     returns.forEach(function (r) { counts[Math.min(49, Math.floor(r / 10))] += 1; });

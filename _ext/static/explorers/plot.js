@@ -18,7 +18,8 @@
   };
 
   ns.text = function (parent, x, y, content, attributes) {
-    var element = ns.svg("text", Object.assign({ x: x, y: y }, attributes || {}), parent);
+    var element = ns.svg("text", Object.assign({ x: x, y: y, fill: "#222" }, attributes || {}),
+                         parent);
     element.textContent = content;
     return element;
   };
