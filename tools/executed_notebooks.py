@@ -16,10 +16,11 @@ tests/test_browser.py builds the book from these files (no second execution) and
 `execute()` runs a notebook that this test run's nbval does not (e.g. `pytest tests/test_browser.py`
 alone).
 
-Differences from `make book`'s execution, none visible on a page: nbval executes with
-store_history=False, so execution counts are set here as nbclient sets them (1, 2, ...); and the
-kernel inherits pytest's PYTEST_CURRENT_TEST, so ipykernel does not capture output written to the
-process's file descriptors (TensorFlow's C++ log lines on stderr), which the book drops anyway
+nbval's kernel executes each cell with store_history=True here, as a notebook client does (nbval
+itself does not store history): tracebacks then name the cells In[1], In[2], ... as on a page of
+`make book`. One difference from `make book`'s execution remains, invisible on a page: the kernel
+inherits pytest's PYTEST_CURRENT_TEST, so ipykernel does not capture output written straight to
+the process's file descriptors (TensorFlow's C++ log lines on stderr), which the book drops anyway
 (_config.yml: `stderr_output: remove`).
 """
 import copy
@@ -40,7 +41,9 @@ KEEP_SECONDS = 24 * 3600  # older runs' executed notebooks are removed
 
 def executed_path(source, run):
     """Where this run's executed copy of the notebook at `source` (in the repository) goes."""
-    return EXECUTED / run / Path(source).resolve().relative_to(ROOT)
+    source = Path(source).resolve()
+    relative = source.relative_to(ROOT) if source.is_relative_to(ROOT) else source.name
+    return EXECUTED / run / relative
 
 
 def status_path(source, run):
@@ -188,7 +191,7 @@ def _patch_nbval_kernel():
 
     if getattr(RunningKernel, "_executed_notebooks_patched", False):
         return
-    get_message, execute_cell_input = RunningKernel.get_message, RunningKernel.execute_cell_input
+    get_message = RunningKernel.get_message
 
     def recording_get_message(self, stream, timeout=None):
         msg = get_message(self, stream, timeout=timeout)
@@ -201,7 +204,10 @@ def _patch_nbval_kernel():
         return msg
 
     def recording_execute_cell_input(self, cell_input, allow_stdin=None):
-        msg_id = execute_cell_input(self, cell_input, allow_stdin=allow_stdin)
+        # As a notebook client executes (nbval: store_history=False): cells are numbered In[1],
+        # In[2], ... in tracebacks, and `_`, `In` and `Out` work as in Jupyter.
+        msg_id = self.kc.execute(cell_input, store_history=True, allow_stdin=allow_stdin,
+                                 stop_on_error=False)
         recorder = getattr(self, "_recorder", None)
         if recorder is not None and recorder.index is not None:
             recorder.msg_id = msg_id
@@ -252,7 +258,10 @@ def pytest_runtest_teardown(item, nextitem):
             else:
                 recorder.save(run_id(item.config))
         except Exception as error:  # never fail nbval's own test for this
-            _write(item.path, run_id(item.config), problem=f"recording failed: {error!r}")
+            try:
+                _write(item.path, run_id(item.config), problem=f"recording failed: {error!r}")
+            except Exception:
+                pass
     yield
 
 
