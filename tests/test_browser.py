@@ -1,16 +1,16 @@
 """The published HTML book, read in a real browser with no internet access.
 
 Builds the book from the notebooks as this test run executed them: nbval's executions, kept by
-tools/executed_notebooks.py (no notebook runs a second time), or, for a notebook nbval does not
-run in this session (e.g. `pytest tests/test_browser.py` alone), an execution of its own. The
-build (`jupyter-book build --builder html -W --keep-going`, execution off) is of a copy of the book
-in _build/browser-book/ (the repository's _config.yml, _toc.yml, _ext/ and book/ files, with the
-executed notebooks). It then serves the HTML on 127.0.0.1 and opens every page of `_toc.yml` in
-headless Chromium (Debian's `chromium`, driven by Playwright; `make test` installs it; CHROMIUM
-overrides the path). Every request that would leave 127.0.0.1 is blocked and counted as a failure,
-as for a reader offline. Per page: no JavaScript errors, math rendered by MathJax, widgets rendered
-by the HTML manager served with the book, controls that need Python marked as such with working
-launch links, Colab and Binder links to the page's own notebook, no broken internal link. On
+tools/executed_notebooks.py (no notebook runs a second time), or, for a notebook nbval does not run
+in this session (e.g. `pytest tests/test_browser.py` alone), an execution of its own. The build
+(`jupyter-book build --builder html -W --keep-going`, execution off) is of a copy of the book in
+_build/browser-book/ (links to the repository's files, the executed notebooks in book/ and
+_config.yml with execution off). It then serves the HTML on 127.0.0.1 and opens every page of
+`_toc.yml` in headless Chromium (Debian's `chromium`, driven by Playwright; `make test` installs it;
+CHROMIUM overrides the path). Every request that would leave 127.0.0.1 is blocked and counted as a
+failure, as for a reader offline. Per page: no JavaScript errors, math rendered by MathJax, widgets
+rendered by the HTML manager served with the book, controls that need Python marked as such with
+working launch links, Colab and Binder links to the page's own notebook, no broken internal link. On
 chapters 7 and 8 the study explorers' controls, clicked like a reader would, change the plotted
 curves. A full-page screenshot of every page goes to test-artifacts/screenshots/.
 """
@@ -81,7 +81,7 @@ def executed_notebooks_of(session):
 
 
 def assemble_book(executed):
-    """_build/browser-book/: the book's sources with executed notebooks, execution off."""
+    """_build/browser-book/: the repository's book with executed notebooks, execution off."""
     if BUILD_TREE.exists():
         shutil.rmtree(BUILD_TREE)
     BUILD_TREE.mkdir(parents=True)
@@ -90,8 +90,12 @@ def assemble_book(executed):
     (BUILD_TREE / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False))
     # The table of contents as this test run read it (PAGES): all of its notebooks are executed.
     (BUILD_TREE / "_toc.yml").write_text(yaml.safe_dump(TOC, sort_keys=False))
+    # Everything else as in the repository (links), so a page may refer to any file of it;
     # _ext/offline_book.py finds the offline assets next to its own (resolved) folder.
-    (BUILD_TREE / "_ext").symlink_to(ROOT / "_ext", target_is_directory=True)
+    for entry in ROOT.iterdir():
+        if entry.name not in ("book", "_config.yml", "_toc.yml", "_build") and \
+                not entry.name.startswith("."):
+            (BUILD_TREE / entry.name).symlink_to(entry, target_is_directory=entry.is_dir())
     for path in (ROOT / "book").rglob("*"):
         if path.is_file() and path.suffix != ".ipynb":
             target = BUILD_TREE / path.relative_to(ROOT)
