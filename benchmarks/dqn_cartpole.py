@@ -41,12 +41,10 @@ Those files are committed: the chapters' prose states ranges over seeds from the
 checks that the stored results still back those claims and come from the chapters' current code.
 """
 import argparse
-import concurrent.futures
 import csv
 import importlib
 import json
 import math
-import multiprocessing
 import os
 import statistics
 import tempfile
@@ -54,6 +52,7 @@ import time
 from pathlib import Path
 
 import dqnbook
+from sweeps.study import metadata_block, run_in_processes
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = {5: "ch05_dqn_by_hand", 6: "ch06_dqn_tf_agents",
@@ -112,6 +111,12 @@ def run_chapter6(seed, variant=None):
 
 def article_speed(iterations):
     return chapter("speed").article_loop(chapter(6).DQNConfig(), num_iterations=iterations)
+
+
+def call(run, _budget):
+    """One run in a worker process: (function, its arguments, its key) -> function(*arguments)."""
+    function, arguments, _ = run
+    return function(*arguments)
 
 
 def fmt(value, spec):
@@ -176,20 +181,16 @@ def main():
     print(f"{'ch/variant':>10} {'seed':>4} {'solved':>6} {'it->475':>7} {'st->475':>7} {'s->475':>6} "
           f"{'kept':>6} {'min':>5} {'its':>7} {'it/s':>6}")
     rows, article = {n: {} for n in args.chapters + args.variant}, None
-    context = multiprocessing.get_context("spawn")  # a fresh TensorFlow in every worker
-    with concurrent.futures.ProcessPoolExecutor(args.workers, mp_context=context) as pool:
-        futures = {pool.submit(function, *arguments): (key, arguments[0])
-                   for function, arguments, key in runs}
-        for future in concurrent.futures.as_completed(futures):
-            key, seed = futures[future]
-            value = future.result()
-            if key == "article":
-                article = value
-                print(f"article's eager loop: {article:.2f} it/s over "
-                      f"{args.article_iterations} iterations", flush=True)
-            else:
-                rows[key][seed] = value
-                print_row(key, seed, value)
+    # The sweeps' pool: spawned processes (a fresh TensorFlow in each) that end with this one.
+    for (function, arguments, key), value in run_in_processes(call, runs, None, args.workers):
+        seed = arguments[0]
+        if key == "article":
+            article = value
+            print(f"article's eager loop: {article:.2f} it/s over "
+                  f"{args.article_iterations} iterations", flush=True)
+        else:
+            rows[key][seed] = value
+            print_row(key, seed, value)
 
     print(f"\nall runs: {time.perf_counter() - started:.0f} s wall; sorted by seed:")
     for number in args.chapters + args.variant:
@@ -231,7 +232,8 @@ def save(args, rows, article, wall_seconds):
                                  "solved": row["kept_mean"] >= SOLVED,
                                  **{k: row[k] for k in COLUMNS[3:]}})
     summaries = {number: summary(list(rows[number].values())) for number in args.chapters}
-    metadata = dict(
+    metadata = metadata_block(
+        script="benchmarks/dqn_cartpole.py", argv=None,
         fresh_episodes=FRESH_EPISODES, solved_threshold=SOLVED, seeds=args.seeds,
         workers=args.workers, cores=os.cpu_count(), wall_seconds=round(wall_seconds),
         article_iterations_per_second=article,
