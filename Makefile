@@ -65,7 +65,7 @@ book: $(ENV_OK) assets
 	$(BIN)/jupyter-book build . --builder html -W --keep-going
 
 # pytest-xdist: up to 4 workers (the notebooks run TensorFlow on one thread); each notebook, each
-# seed re-run and the browser tests stay on one worker (tests/conftest.py orders the units).
+# seed re-run and the browser tests stay on one worker (the root conftest.py orders the units).
 PYTEST_XDIST ?= -n auto --maxprocesses=4 --dist loadgroup --no-loadscope-reorder
 
 test: $(ENV_OK) assets browser
