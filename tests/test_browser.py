@@ -27,6 +27,7 @@ import time
 from pathlib import Path
 from urllib.parse import urldefrag, urlparse
 
+import numpy as np
 import pytest
 import yaml
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
@@ -150,9 +151,9 @@ def browser():
         chromium.close()
 
 
-def open_page(browser, url):
+def open_page(browser, url, width=1280):
     """A page loaded like a reader offline would, with everything that went wrong recorded."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context = browser.new_context(viewport={"width": width, "height": 900})
     page = context.new_page()
     problems = {"console": [], "pageerror": [], "external": [], "failed": [], "local": []}
     page.on("console", lambda m: m.type == "error" and problems["console"].append(m.text))
@@ -392,6 +393,79 @@ def test_explorer_controls_change_the_plotted_curve(browser, base_url, page_name
             ".getBoundingClientRect(); return [[r.left, r.right], [c.left, c.right]]; }", div_id)
         assert column[0] - 1 <= box[0] and box[1] <= column[1] + 1, (
             f"{page_name}: the explorer {box} sticks out of the page's column {column}")
+        assert not problems["pageerror"] and not problems["external"], problems
+    finally:
+        context.close()
+
+
+# Explorers that compute in the reader's browser (chapters 1 and 2: _ext/static/explorers/),
+# driven on the built pages, on a desktop and on a phone; tests/test_explorer_js.py checks their
+# arithmetic against the chapters' Python in detail.
+JS_EXPLORER_PAGES = ["book/01_rl_loop", "book/02_mdps"]
+
+
+def move(page, selector, value):
+    page.fill(selector, str(value))  # sets the range input's value and fires `input`
+    page.dispatch_event(selector, "input")
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+@pytest.mark.parametrize("page_name", [p for p in JS_EXPLORER_PAGES if p in PAGES])
+def test_browser_explorer_responds_on_the_page(browser, base_url, page_name, width):
+    import test_explorer_js as js
+    context, page, problems = open_page(browser, base_url + page_name + ".html", width)
+    try:
+        box = ".dqnbook-explorer"
+        assert page.locator(box).count() == 1, f"{page_name}: no kernel-free explorer"
+        page.wait_for_selector(f"{box}[data-filled=true]", timeout=10_000)
+        page.locator(box).scroll_into_view_if_needed()
+        if page_name.endswith("01_rl_loop"):
+            for weight in (0.0, 2.0, 0.5):
+                move(page, f"{box} input[type=range]", weight)
+                shown = float(page.get_attribute(box, "data-mean-return"))
+                expected = np.mean(js.python_returns(weight))
+                assert abs(shown - expected) <= 2 / js.NUM_EPISODES, (weight, shown, expected)
+        else:
+            def v_start(map_name, gamma, slip):
+                P, R, _ = js.mdp_from_env(js.make_frozen_lake(map_name, slip))
+                return js.value_iteration(P, R, gamma)[0][0]
+            move(page, f"{box} label:nth-child(1) input", 0.5)
+            move(page, f"{box} label:nth-child(2) input", 0.1)
+            page.select_option(f"{box} select", "8x8")
+            shown = float(page.get_attribute(box, "data-v-start"))
+            assert abs(shown - v_start("8x8", 0.5, 0.1)) < 1e-9, shown
+        right, scroll, client = page.evaluate(
+            "s => { const b = document.querySelector(s); return "
+            "[b.getBoundingClientRect().right, b.scrollWidth, b.clientWidth]; }", box)
+        assert right <= width + 1 and scroll <= client + 1, (page_name, width, right, scroll)
+        page.screenshot(path=str(SCREENSHOTS / f"{Path(page_name).name}-explorer-{width}.png"))
+        assert not problems["pageerror"] and not problems["console"], problems
+        assert not problems["external"], problems
+    finally:
+        context.close()
+
+
+def test_plotly_sliders_change_chapter_3s_curves(browser, base_url):
+    """Chapter 3's explorer: each of its two sliders, clicked at both ends of its rail like a
+    reader would, shows other curves."""
+    if "book/03_monte_carlo_td" not in PAGES:
+        pytest.skip("chapter 3 is not in the table of contents")
+    context, page, problems = open_page(browser, base_url + "book/03_monte_carlo_td.html")
+    try:
+        figure = page.locator("#nstep-explorer")
+        assert figure.count() == 1, "chapter 3's explorer did not render"
+        figure.scroll_into_view_if_needed()
+        rails = figure.locator("rect.slider-rail-rect")
+        assert rails.count() == 2, rails.count()
+        for k in range(2):
+            seen = [plotted(page, "nstep-explorer")]
+            for end in (0.02, 0.98):
+                rail = rails.nth(k).bounding_box()
+                page.mouse.click(rail["x"] + end * rail["width"], rail["y"] + rail["height"] / 2)
+                page.wait_for_timeout(300)
+                seen.append(plotted(page, "nstep-explorer"))
+            assert seen[1] != seen[0] or seen[2] != seen[0], f"slider {k} changed nothing"
+            assert seen[1] != seen[2], f"slider {k}: both ends show the same curves"
         assert not problems["pageerror"] and not problems["external"], problems
     finally:
         context.close()

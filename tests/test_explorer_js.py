@@ -189,9 +189,16 @@ def starts():
 # Every position of the explorer's slider: 0.0, 0.1, ..., 2.0 (as the browser parses them).
 @pytest.mark.parametrize("weight", [round(0.1 * k, 1) for k in range(21)])
 def test_lean_rule_returns_equal_gymnasiums(page, starts, weight):
+    """The same physics in the same order: on this machine every episode's return is equal.
+    The browser's Math.sin and Math.cos need not round exactly as the C library Python uses,
+    so on another machine a pole near a threshold could fall one step sooner or later: allow
+    two episodes of the fifty to differ by a step, and nothing else."""
     returns = page.evaluate(
         "([starts, w]) => window.DQNBookExplorers.leanRuleReturns(starts, w)", [starts, weight])
-    assert returns == python_returns(weight)
+    expected = python_returns(weight)
+    differ = [(js, py) for js, py in zip(returns, expected) if js != py]
+    assert len(returns) == len(expected) and len(differ) <= 2, differ
+    assert all(abs(js - py) <= 1 for js, py in differ), differ
 
 
 # The pages -------------------------------------------------------------------------------
@@ -205,7 +212,8 @@ def test_lean_rule_explorer_responds(browser, starts):
     config = dict(initial_states=starts, weight=0.5, min=0.0, max=2.0, step=0.1)
     page = open_page(browser, container("lean-rule", config))
     box = ".dqnbook-explorer"
-    assert float(page.get_attribute(box, "data-mean-return")) == np.mean(python_returns(0.5))
+    assert abs(float(page.get_attribute(box, "data-mean-return"))
+               - np.mean(python_returns(0.5))) <= 2 / NUM_EPISODES
     # What the explorer's hint says to look for: weight 0.5 keeps every episode up for 500
     # steps; weight 0 (too late) and weight 2 (overreacting) do worse.
     assert min(python_returns(0.5)) == 500
@@ -214,7 +222,7 @@ def test_lean_rule_explorer_responds(browser, starts):
     for weight in (0.0, 2.0):
         move(page, f"{box} input[type=range]", weight)
         mean = float(page.get_attribute(box, "data-mean-return"))
-        assert mean == np.mean(python_returns(weight))
+        assert abs(mean - np.mean(python_returns(weight))) <= 2 / NUM_EPISODES  # see above
         assert f"mean return {mean:.1f}" in page.inner_text(box)
     assert not page.errors
     page.close()

@@ -36,13 +36,8 @@ def notebooks():
     return sorted(BOOK.glob("*.ipynb"))
 
 
-def source(cell):
-    src = cell.get("source", "")
-    return "".join(src) if isinstance(src, list) else src
-
-
-def tags(cell):
-    return set(cell.get("metadata", {}).get("tags", []))
+source = book_code.cell_text  # a cell's text
+tags = book_code.cell_tags  # a cell's tags, as a set
 
 
 def colab_cell():
