@@ -19,10 +19,11 @@
 5. Explorers without a kernel. `static/explorers/` holds small JavaScript modules (no external
    libraries) that compute in the reader's browser what a chapter's explorer computes in Python:
    `lean_rule.js` plays chapter 1's lean rule on CartPole, `value_iteration.js` runs chapter 2's
-   value iteration on FrozenLake, `plot.js` has their shared SVG and control helpers. On every
-   page they fill each `<div class="dqnbook-explorer" data-explorer=... data-config=...>` a
-   notebook displays (in Jupyter the div only shows its one-line note); tests/test_explorer_js.py
-   checks their numbers against the chapters' code.
+   value iteration on FrozenLake, `q_learning.js` trains chapter 4's Q-table on that lake,
+   `plot.js` has their shared SVG and control helpers. On every page they fill each
+   `<div class="dqnbook-explorer" data-explorer=... data-config=...>` a notebook displays (in
+   Jupyter the div only shows its one-line note); tests/test_explorer_js.py checks their numbers
+   against the chapters' code.
 """
 from pathlib import Path
 
@@ -34,7 +35,8 @@ ASSETS = HERE.parent / "_build" / "offline-assets" / "static"
 PREFIX = "offline/"  # the assets' folder under _static (see the Makefile's `assets` target)
 REQUIRE_JS = PREFIX + "require.js"
 MANAGER_DIR = PREFIX + "html-manager"
-EXPLORERS = ["plot.js", "lean_rule.js", "value_iteration.js"]  # in static/explorers/
+EXPLORERS = ["plot.js", "lean_rule.js", "value_iteration.js",  # in static/explorers/
+             "q_learning.js"]  # after value_iteration.js, whose lake model it uses
 
 
 def _local_paths(config):

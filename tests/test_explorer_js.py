@@ -1,6 +1,6 @@
-"""The kernel-free explorers of chapters 1 and 2 compute what the chapters' Python computes.
+"""The kernel-free explorers of chapters 1, 2 and 4 compute what the chapters' Python computes.
 
-The published HTML page has no kernel, so chapters 1 and 2 add a copy of their Explore section's
+The published HTML page has no kernel, so chapters 1, 2 and 4 add a copy of their Explore section's
 explorer that runs in the reader's browser: JavaScript modules in _ext/static/explorers/ (added
 to every page by _ext/offline_book.py) that fill `<div class="dqnbook-explorer">` containers.
 This test loads those modules into a blank page in headless Chromium (Debian's `chromium`,
@@ -14,25 +14,42 @@ driven by Playwright; CHROMIUM overrides the path) and checks them against the c
 - chapter 1: the lean rule's returns from the 50 seeded starts of the chapter's explorer, played
   by the JavaScript CartPole, equal (exactly, episode by episode) those of Gymnasium's
   CartPole-v1 played by the chapter's run_episode;
+- chapter 4: the lakes the JavaScript Q-learning trains on are chapter 2's MDPs (solid ice
+  exactly; slippery ice within 1e-15, Gymnasium building 1/3 and 1 - 2/3 in another order).
+  Where nothing is random (epsilon = 0 on solid ice) the JavaScript table, returns and lengths
+  equal those of the chapter's own q_learning exactly. The JavaScript draws its random numbers
+  from mulberry32, not NumPy, so the rest is checked for every one of many seeds or on average:
+  with the chapter's defaults every seed's table is within 1e-3 of Q* (value_iteration's), and
+  with gamma = 0.5 max Q(start) is within 1e-3 of 0.5**5; with epsilon = 0 the zero table stays
+  zero; on slippery ice the mean over seeds of the greedy policy's success probability
+  (success_probability) and of the training episodes' success rate agree with q_learning's
+  runs within four standard errors of the difference;
 - the page: moving a container's range input redraws it with Python's value for the new setting,
   and the container fits a 390 px wide phone screen.
 """
+import ast
+import functools
 import html
 import json
+import numbers
 import os
+import re
 
 import gymnasium as gym
 import numpy as np
 import pytest
 from playwright.sync_api import sync_playwright
+from tqdm.auto import tqdm
 
 from _ext.offline_book import EXPLORERS as MODULES  # as every page loads them, in order
 from conftest import ROOT
 from dqnbook.ch01_rl_loop import run_episode
-from dqnbook.ch02_mdps import (bellman_optimality_backup, greedy_policy, make_frozen_lake,
-                               mdp_from_env, value_iteration)
+from dqnbook.ch02_mdps import (bellman_optimality_backup, check_fraction, greedy_policy,
+                               make_frozen_lake, mdp_from_env, success_probability,
+                               value_iteration)
+from dqnbook.ch04_tabular_control import epsilon_greedy
 
-pytestmark = pytest.mark.slow  # about half a minute: Gymnasium plays a few thousand episodes
+pytestmark = pytest.mark.slow  # about a minute: Gymnasium plays tens of thousands of episodes
 
 EXPLORERS = ROOT / "_ext" / "static" / "explorers"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -201,6 +218,168 @@ def test_lean_rule_returns_equal_gymnasiums(page, starts, weight):
     assert all(abs(js - py) <= 1 for js, py in differ), differ
 
 
+# Chapter 4 -------------------------------------------------------------------------------
+
+Q_LEARNING_CODE = ("q_learning", "checked_settings", "check_positive_int", "check_step_size",
+                   "td_target", "q_learning_update")
+
+
+@pytest.fixture(scope="module")
+def q_learning():
+    """Chapter 4's q_learning. It and the checks it calls are not tagged `source` (so not in
+    dqnbook): their first definitions are taken from the notebook's code cells, and run with
+    the package's epsilon_greedy and check_fraction, as the chapter runs them."""
+    cells = json.loads((ROOT / "book" / "04_tabular_control.ipynb").read_text())["cells"]
+    namespace = dict(np=np, gym=gym, numbers=numbers, tqdm=tqdm, check_fraction=check_fraction,
+                     epsilon_greedy=epsilon_greedy)
+    for cell in cells:
+        text = "".join(cell["source"])
+        if cell["cell_type"] != "code" or text.lstrip().startswith(("%", "!")):
+            continue
+        for node in ast.parse(text).body:
+            if isinstance(node, ast.FunctionDef) and node.name in Q_LEARNING_CODE \
+                    and node.name not in namespace:  # the first: exercises redefine some
+                exec(compile(ast.Module([node], []), "04_tabular_control.ipynb", "exec"),
+                     namespace)
+    assert set(Q_LEARNING_CODE) <= set(namespace)
+    return namespace["q_learning"]
+
+
+def lake(slippery):
+    return gym.make("FrozenLake-v1", is_slippery=slippery)  # chapter 4's lakes
+
+
+LAKE_ROWS = map_rows("4x4")
+# As chapter 4's Explore cell computes it: a move on slippery ice goes as meant 1/3 of the time.
+SLIP = float(1 - mdp_from_env(lake(True))[0][0, 1, 4])
+
+
+def js_run(page, slippery, seeds, **settings):
+    """The explorer's runs (qLearningRun) for these seeds: tables and summaries."""
+    return page.evaluate(
+        """([rows, slip, settings, seeds]) => {
+             const E = window.DQNBookExplorers, env = E.frozenLakeEnv(rows, slip, 100);
+             const qStar = E.valueIteration(env.P, env.R, settings.gamma).q;
+             return seeds.map((seed) => {
+               const r = E.qLearningRun(env, settings, qStar, seed);
+               return {q: r.q, maxError: r.maxError, greedySuccess: r.greedySuccess,
+                       policy: r.policy, successes: r.returns.filter((x) => x > 0).length};
+             });
+           }""", [LAKE_ROWS, SLIP if slippery else 0.0, settings, list(seeds)])
+
+
+@functools.cache
+def q_star_of(slippery, gamma):
+    P, R, terminal = mdp_from_env(lake(slippery))
+    return value_iteration(P, R, gamma)[1], terminal
+
+
+def non_terminal_error(q, slippery, gamma):
+    q_star, terminal = q_star_of(slippery, gamma)
+    return np.max(np.abs(np.array(q) - q_star)[~terminal])
+
+
+@pytest.mark.parametrize("slip", [0.0, SLIP, 2 / 3])
+def test_q_learning_lakes_are_chapter_2s(page, slip):
+    slippery = slip > 0
+    P, R, terminal = mdp_from_env(lake(slippery))
+    env = page.evaluate("([rows, slip]) => window.DQNBookExplorers.frozenLakeEnv(rows, slip)",
+                        [LAKE_ROWS, slip])
+    if slippery:
+        assert np.max(np.abs(np.array(env["P"]) - P)) < 1e-15
+    else:
+        assert np.array_equal(np.array(env["P"]), P)
+    assert np.allclose(np.array(env["R"]), R, atol=1e-15)
+    assert np.array_equal(np.array(env["terminal"]), terminal)
+    assert env["start"] == 0 and env["maxSteps"] == lake(slippery).spec.max_episode_steps
+    for s, row in enumerate(env["outcomes"]):  # what an episode samples from
+        for a, outcomes in enumerate(row):
+            assert abs(sum(o[0] for o in outcomes) - 1) < 1e-12
+            assert all(o[2] == (o[1] == 15) and o[3] == terminal[o[1]] for o in outcomes)
+            assert all(P[s, a, o[1]] > 0 for o in outcomes)
+
+
+@pytest.mark.parametrize("alpha, gamma, start", [(0.5, 0.95, 1.0), (1.0, 0.5, 1.0),
+                                                 (0.3, 0.99, 2.0), (0.5, 0.95, 0.0)])
+def test_greedy_q_learning_equals_the_chapters_exactly(page, q_learning, alpha, gamma, start):
+    """epsilon = 0 on solid ice: nothing is random, so the same table (the chapter's exercise 1:
+    from a table of ones the greedy agent explores by itself; from zeros it is stuck)."""
+    q_table, history = q_learning(lake(False), 100, alpha, gamma, 0.0, seed=SEED,
+                                  q_table=np.full((16, 4), start))
+    result = page.evaluate(
+        """([rows, settings]) => {
+             const E = window.DQNBookExplorers, env = E.frozenLakeEnv(rows, 0, 100);
+             return E.qLearning(env, settings, E.mulberry32(0));
+           }""", [LAKE_ROWS, dict(alpha=alpha, gamma=gamma, epsilon=0.0, episodes=100,
+                                  q=np.full((16, 4), start).tolist())])
+    assert np.array_equal(np.array(result["q"]), q_table)
+    assert result["returns"] == history["returns"] and result["lengths"] == history["lengths"]
+    assert np.array_equal(np.array(result["updates"]), history["updates"])
+    if start == 0.0:  # the chapter's stuck agent: left into the wall, 100 steps, all zeros
+        assert not q_table.any() and set(history["lengths"]) == {100}
+
+
+def test_q_learning_converges_for_every_seed(page, q_learning):
+    """The chapter's defaults (alpha 0.5, gamma 0.95, epsilon 0.8, 3,000 episodes): its own run
+    is within 1e-3 of Q*, and so is every one of 50 JavaScript seeds' tables (all about 1e-14);
+    with gamma = 0.5 also, and max Q(start) = 0.5**5 within 1e-3."""
+    defaults = dict(alpha=0.5, epsilon=0.8, episodes=3000)
+    q_table, _ = q_learning(lake(False), 3000, 0.5, 0.95, 0.8, seed=SEED)
+    assert non_terminal_error(q_table, False, 0.95) < 1e-3
+    for gamma in (0.95, 0.5):
+        runs = js_run(page, False, range(50), gamma=gamma, **defaults)
+        for run in runs:
+            assert non_terminal_error(run["q"], False, gamma) < 1e-3
+            assert abs(run["maxError"] - non_terminal_error(run["q"], False, gamma)) < 1e-12
+            assert abs(max(run["q"][0]) - gamma**5) < 1e-3
+            assert run["greedySuccess"] == 1.0
+    runs = js_run(page, False, range(50), gamma=0.95, alpha=0.5, epsilon=0.0, episodes=100)
+    assert all(not np.any(run["q"]) and run["successes"] == 0 for run in runs)
+
+
+def test_slippery_q_learning_agrees_with_the_chapters_on_average(page, q_learning):
+    """Slippery ice, alpha 0.1, gamma 0.99, epsilon 0.5, 3,000 episodes: 12 runs of the chapter's
+    q_learning (seeds 0-11) against 200 JavaScript seeds. Per run the greedy policy's success
+    probability varies by about 0.05 (mean about 0.71) and the training success rate by about
+    0.007 (mean about 0.059); the means must agree within four standard errors of their
+    difference (about 0.06 and 0.008)."""
+    settings = dict(alpha=0.1, gamma=0.99, epsilon=0.5, episodes=3000)
+    env = lake(True)
+    P, R, _ = mdp_from_env(env)
+    python_p, python_train = [], []
+    for seed in range(12):
+        q_table, history = q_learning(env, settings["episodes"], settings["alpha"],
+                                      settings["gamma"], settings["epsilon"], seed=seed)
+        python_p.append(success_probability(P, R, greedy_policy(q_table)))
+        python_train.append(np.mean(history["returns"]))
+    runs = js_run(page, True, range(200), **settings)
+    for run in runs[:20]:  # the explorer's own numbers are Python's for its table
+        policy = greedy_policy(np.array(run["q"]))
+        assert np.array_equal(np.array(run["policy"]), policy)
+        assert abs(run["greedySuccess"] - success_probability(P, R, policy)) < 1e-12
+    js_p = [run["greedySuccess"] for run in runs]
+    js_train = [run["successes"] / settings["episodes"] for run in runs]
+    for js, py, largest in ((js_p, python_p, 0.08), (js_train, python_train, 0.012)):
+        error = np.sqrt(np.var(js, ddof=1) / len(js) + np.var(py, ddof=1) / len(py))
+        assert 4 * error < largest, error  # a test that could fail
+        assert abs(np.mean(js) - np.mean(py)) <= 4 * error, (np.mean(js), np.mean(py), error)
+
+
+def test_q_learning_rejects_what_python_rejects(page, q_learning):
+    cases = [dict(alpha=0.0), dict(alpha=1.5), dict(gamma=1.1), dict(epsilon=-0.1),
+             dict(episodes=0)]
+    for case in cases:
+        settings = dict(dict(alpha=0.5, gamma=0.95, epsilon=0.8, episodes=10), **case)
+        with pytest.raises(ValueError, match="must be"):
+            q_learning(lake(False), settings["episodes"], settings["alpha"], settings["gamma"],
+                       settings["epsilon"], seed=SEED)
+        message = page.evaluate("""(settings) => {
+            const E = window.DQNBookExplorers, env = E.frozenLakeEnv(["SF", "HG"], 0, 100);
+            try { E.qLearning(env, settings, E.mulberry32(0)); } catch (e) { return e.message; }
+            return null; }""", settings)
+        assert message and "must be" in message, case
+
+
 # The pages -------------------------------------------------------------------------------
 
 def move(page, selector, value):
@@ -261,12 +440,74 @@ def test_value_iteration_explorer_responds(browser):
     page.close()
 
 
-@pytest.mark.parametrize("name", ["lean-rule", "value-iteration"])
+def q_learning_config():
+    """What chapter 4's Explore cell displays: the lake's map, FrozenLake-v1's slip and time
+    limit, the chapter's settings and its widgets' ranges."""
+    return dict(map=LAKE_ROWS, slip=SLIP, max_steps=100, alpha=0.5, gamma=0.95, epsilon=0.8,
+                episodes=3000, episode_choices=[100, 300, 1000, 3000, 10_000, 20_000],
+                slippery=False, seed=0, tol=1e-12, max_sweeps=100_000,
+                ranges=dict(alpha=[0.01, 1.0, 0.01], gamma=[0.0, 1.0, 0.01],
+                            epsilon=[0.0, 1.0, 0.01]))
+
+
+def test_q_learning_explorer_responds(browser):
+    page = open_page(browser, container("q-learning", q_learning_config()))
+    box = ".dqnbook-explorer"
+
+    def shown(slippery, gamma):
+        """The drawn numbers, checked against chapter 2's code for the drawn table."""
+        number = {key: float(page.get_attribute(box, f"data-{key}"))
+                  for key in ("q-start", "max-error", "greedy-success")}
+        q = np.array(json.loads(page.get_attribute(box, "data-q-table")))
+        policy = np.array([int(a) for a in page.get_attribute(box, "data-policy").split(",")])
+        P, R, _ = mdp_from_env(lake(slippery))
+        assert number["q-start"] == q[0].max()
+        assert abs(number["max-error"] - non_terminal_error(q, slippery, gamma)) < 1e-12
+        assert np.array_equal(policy, greedy_policy(q))
+        assert abs(number["greedy-success"] - success_probability(P, R, policy)) < 1e-12
+        status = page.inner_text(f"{box} .dqnbook-status")
+        assert abs(float(re.search(r"max Q\(start\) = ([0-9.]+),", status)[1])
+                   - number["q-start"]) < 6e-5  # shown to 4 decimals
+        return number, q
+
+    def control(n):
+        return f"{box} .dqnbook-controls > label:nth-child({n})"
+
+    number, q = shown(False, 0.95)  # the chapter's defaults: Q* and gamma**5 at the start
+    assert number["max-error"] < 1e-3 and abs(number["q-start"] - 0.95**5) < 1e-3
+    assert number["greedy-success"] == 1.0
+    assert page.locator(f"{box} svg").count() == 2 and page.locator(f"{box} polyline").count() == 3
+    move(page, control(2) + " input", 0.5)  # gamma
+    number, q = shown(False, 0.5)
+    assert number["max-error"] < 1e-3 and abs(number["q-start"] - 0.5**5) < 1e-3
+    move(page, control(3) + " input", 0.0)  # epsilon 0, 100 episodes: stuck at zero
+    page.select_option(control(4) + " select", "100")
+    number, q = shown(False, 0.5)
+    assert not q.any() and number["greedy-success"] == 0.0
+    move(page, control(3) + " input", 0.5)
+    move(page, control(2) + " input", 0.99)
+    page.select_option(control(4) + " select", "3000")
+    page.check(control(5) + " input")  # slippery ice
+    number, q = shown(True, 0.99)
+    assert json.loads(page.get_attribute(box, "data-settings"))["slippery"] is True
+    assert 0 < q.max() <= 1 and number["max-error"] > 1e-3  # alpha 0.5 never settles
+    page.click(f"{box} button")  # a new seed: another run of the same settings
+    assert page.get_attribute(box, "data-seed") == "1"
+    number_again, q_again = shown(True, 0.99)
+    assert not np.array_equal(q, q_again)
+    assert not page.errors
+    page.close()
+
+
+@pytest.mark.parametrize("name", ["lean-rule", "value-iteration", "q-learning"])
 def test_explorer_fits_a_phone(browser, starts, name):
-    config = (dict(initial_states=starts, weight=0.5, min=0.0, max=2.0, step=0.1)
-              if name == "lean-rule" else
-              dict(maps={"4x4": map_rows("4x4"), "8x8": map_rows("8x8")}, map="4x4",
-                   gamma=0.95, slip=2 / 3, tol=1e-12, max_sweeps=100_000))
+    config = {"lean-rule": lambda: dict(initial_states=starts, weight=0.5, min=0.0, max=2.0,
+                                        step=0.1),
+              "value-iteration": lambda: dict(maps={"4x4": map_rows("4x4"),
+                                                    "8x8": map_rows("8x8")}, map="4x4",
+                                              gamma=0.95, slip=2 / 3, tol=1e-12,
+                                              max_sweeps=100_000),
+              "q-learning": q_learning_config}[name]()
     page = open_page(browser, container(name, config), width=390)
     assert page.get_attribute(".dqnbook-explorer", "data-filled") == "true"
     overflow = page.evaluate("""() => {
