@@ -340,7 +340,8 @@ def check_baird_arguments(w, d, b, pi, num_sweeps, alpha, gamma, target_update_p
 
 def expected_td(w, d, b, pi, num_sweeps, alpha=0.01, gamma=0.99,
                 target_update_period=1):
-    # Expected semi-gradient off-policy TD(0) on Baird's counterexample, one sweep:
+    # Expected semi-gradient off-policy TD(0) on Baird's counterexample (with d
+    # uniform, Sutton and Barto's semi-gradient DP), one sweep:
     # w += alpha sum_s d(s) sum_a b(a|s) rho(a|s) E[delta | s, a] x(s), bootstrapping
     # from w_minus, refreshed every target_update_period sweeps. Returns each sweep's w.
     w, d, b, pi = check_baird_arguments(w, d, b, pi, num_sweeps, alpha, gamma,
