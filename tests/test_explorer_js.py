@@ -27,11 +27,9 @@ driven by Playwright; CHROMIUM overrides the path) and checks them against the c
 - the page: moving a container's range input redraws it with Python's value for the new setting,
   and the container fits a 390 px wide phone screen.
 """
-import ast
 import functools
 import html
 import json
-import numbers
 import os
 import re
 
@@ -39,15 +37,13 @@ import gymnasium as gym
 import numpy as np
 import pytest
 from playwright.sync_api import sync_playwright
-from tqdm.auto import tqdm
 
 from _ext.offline_book import EXPLORERS as MODULES  # as every page loads them, in order
 from conftest import ROOT
 from dqnbook.ch01_rl_loop import run_episode
-from dqnbook.ch02_mdps import (bellman_optimality_backup, check_fraction, greedy_policy,
+from dqnbook.ch02_mdps import (bellman_optimality_backup, greedy_policy,
                                make_frozen_lake, mdp_from_env, success_probability,
                                value_iteration)
-from dqnbook.ch04_tabular_control import epsilon_greedy
 
 pytestmark = pytest.mark.slow  # about a minute: Gymnasium plays tens of thousands of episodes
 
@@ -97,7 +93,8 @@ def container(name, config):
 
 
 @pytest.mark.parametrize("chapter, name", [("01_rl_loop", "lean-rule"),
-                                           ("02_mdps", "value-iteration")])
+                                           ("02_mdps", "value-iteration"),
+                                           ("04_tabular_control", "q-learning")])
 def test_chapter_shows_the_container_without_its_code(chapter, name):
     cells = json.loads((ROOT / "book" / f"{chapter}.ipynb").read_text())["cells"]
     shown = [c for c in cells if f"data-explorer='{name}'" in "".join(c["source"])]
@@ -220,29 +217,11 @@ def test_lean_rule_returns_equal_gymnasiums(page, starts, weight):
 
 # Chapter 4 -------------------------------------------------------------------------------
 
-Q_LEARNING_CODE = ("q_learning", "checked_settings", "check_positive_int", "check_step_size",
-                   "td_target", "q_learning_update")
-
-
 @pytest.fixture(scope="module")
 def q_learning():
-    """Chapter 4's q_learning. It and the checks it calls are not tagged `source` (so not in
-    dqnbook): their first definitions are taken from the notebook's code cells, and run with
-    the package's epsilon_greedy and check_fraction, as the chapter runs them."""
-    cells = json.loads((ROOT / "book" / "04_tabular_control.ipynb").read_text())["cells"]
-    namespace = dict(np=np, gym=gym, numbers=numbers, tqdm=tqdm, check_fraction=check_fraction,
-                     epsilon_greedy=epsilon_greedy)
-    for cell in cells:
-        text = "".join(cell["source"])
-        if cell["cell_type"] != "code" or text.lstrip().startswith(("%", "!")):
-            continue
-        for node in ast.parse(text).body:
-            if isinstance(node, ast.FunctionDef) and node.name in Q_LEARNING_CODE \
-                    and node.name not in namespace:  # the first: exercises redefine some
-                exec(compile(ast.Module([node], []), "04_tabular_control.ipynb", "exec"),
-                     namespace)
-    assert set(Q_LEARNING_CODE) <= set(namespace)
-    return namespace["q_learning"]
+    """Chapter 4's q_learning, from the book's package."""
+    from dqnbook.ch04_tabular_control import q_learning
+    return q_learning
 
 
 def lake(slippery):
