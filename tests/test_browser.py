@@ -398,10 +398,10 @@ def test_explorer_controls_change_the_plotted_curve(browser, base_url, page_name
         context.close()
 
 
-# Explorers that compute in the reader's browser (chapters 1 and 2: _ext/static/explorers/),
+# Explorers that compute in the reader's browser (chapters 1, 2, 4: _ext/static/explorers/),
 # driven on the built pages, on a desktop and on a phone; tests/test_explorer_js.py checks their
 # arithmetic against the chapters' Python in detail.
-JS_EXPLORER_PAGES = ["book/01_rl_loop", "book/02_mdps"]
+JS_EXPLORER_PAGES = ["book/01_rl_loop", "book/02_mdps", "book/04_tabular_control"]
 
 
 def move(page, selector, value):
@@ -425,6 +425,13 @@ def test_browser_explorer_responds_on_the_page(browser, base_url, page_name, wid
                 shown = float(page.get_attribute(box, "data-mean-return"))
                 expected = np.mean(js.python_returns(weight))
                 assert abs(shown - expected) <= 2 / js.NUM_EPISODES, (weight, shown, expected)
+        elif page_name.endswith("04_tabular_control"):
+            gamma = f"{box} .dqnbook-controls > label:nth-child(2) input"
+            for value in (0.5, 0.95):  # Q-learning converges to Q*: max Q(start) = gamma**5
+                move(page, gamma, value)
+                shown = float(page.get_attribute(box, "data-q-start"))
+                assert abs(shown - value**5) < 1e-3, (value, shown)
+                assert float(page.get_attribute(box, "data-max-error")) < 1e-3
         else:
             def v_start(map_name, gamma, slip):
                 P, R, _ = js.mdp_from_env(js.make_frozen_lake(map_name, slip))
