@@ -30,13 +30,11 @@ driven by Playwright; CHROMIUM overrides the path) and checks them against the c
 import functools
 import html
 import json
-import os
 import re
 
 import gymnasium as gym
 import numpy as np
 import pytest
-from playwright.sync_api import sync_playwright
 
 from _ext.offline_book import EXPLORERS as MODULES  # as every page loads them, in order
 from conftest import ROOT
@@ -48,19 +46,8 @@ from dqnbook.ch02_mdps import (bellman_optimality_backup, greedy_policy,
 pytestmark = pytest.mark.slow  # about a minute: Gymnasium plays tens of thousands of episodes
 
 EXPLORERS = ROOT / "_ext" / "static" / "explorers"
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SEED = 2_000  # chapter 1's LeanRuleExplorer: episodes seeded 2000, 2001, ...
 NUM_EPISODES = 50
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def open_page(browser, body="", width=1000):
