@@ -16,6 +16,7 @@ if "google.colab" in sys.modules:
         f"tf-keras=={tf_minor}.*",  # must match Colab's TensorFlow
         "tensorflow-probability==0.25.*",
         "gymnasium[classic-control]==1.4.0", "gym==0.26.2",
+        "ale-py==0.12.1", "opencv-python-headless",  # chapter 9's Atari frames
         "dm-tree", "gin-config", "tensorboard", "pillow", "imageio", "tqdm",
     ], check=True)
     # tf-agents 0.19 pins packages that no longer install, and MinAtar (chapter 9)
