@@ -366,3 +366,15 @@ def parse_layer_sizes(text):
         raise ValueError("layer sizes must be positive integers separated by commas, "
                          f"e.g. 64, 64; got {text!r}")
     return tuple(int(part) for part in parts)
+
+
+EXPLORER_ITERATIONS = 10_000  # the explorer's default budget
+
+
+def explorer_run(epsilon_final, gamma, fc_layer_params, num_iterations, seed):
+    # One run of the Explore section: train_dqn with these settings; learning
+    # starts half way through ε's decay, and 20 evaluations over the budget.
+    return train_dqn(num_iterations, fc_layer_params=fc_layer_params, gamma=gamma,
+                     epsilon_final=epsilon_final, learning_starts=num_iterations // 20,
+                     eval_interval=max(500, num_iterations // 20), seed=seed,
+                     progress=False)
