@@ -21,8 +21,9 @@ Output, tidy (by default in sweeps/results/):
       fc_layer_params ("128-128"), seed, iteration, eval_return (mean over 20 greedy
       episodes), start_value (mean max_a Q(s0, a) over the evaluation's first states)
   explorer_grid.csv  one row per run: the setting, seed, best_return (train_dqn's: the kept
-      network's score, its 100-episode confirmation if it has one), confirmed, kept_iteration, iterations_to_475, last_iteration
-      (the run stops once a network is confirmed with 495 or more), train_seconds
+      network's score, its 100-episode confirmation if it has one), confirmed, kept_iteration,
+      iterations_to_475, last_iteration (a run stops once a network is confirmed with 495 or
+      more), train_seconds, run_seconds
   explorer_grid.json  the grid, the budget, the code digest (of explorer_run's definition and
       everything it uses), package versions, wall time, runs done, whether it is complete.
 """
@@ -34,7 +35,7 @@ from pathlib import Path
 
 import dqnbook
 import study
-from study import rounded
+from study import curves_path, rounded  # noqa: F401  (curves_path: for the tests)
 
 CHAPTER = "ch05_dqn_by_hand"  # the dqnbook module whose explorer_run the runs call
 NOTEBOOK = "book/05_dqn_by_hand.ipynb"
