@@ -20,7 +20,10 @@
    libraries) that compute in the reader's browser what a chapter's explorer computes in Python:
    `lean_rule.js` plays chapter 1's lean rule on CartPole, `value_iteration.js` runs chapter 2's
    value iteration on FrozenLake, `q_learning.js` trains chapter 4's Q-table on that lake,
-   `plot.js` has their shared SVG and control helpers. On every page they fill each
+   `run_grid.js` shows chapters 5 and 6's DQN runs precomputed on a grid of settings (training
+   is too slow for a page), `plot.js` has their shared SVG and control helpers, and
+   `plotly_fit.js` keeps the Plotly explorers (chapters 3, 7, 8) as wide as their column. On
+   every page they fill each
    `<div class="dqnbook-explorer" data-explorer=... data-config=...>` a notebook displays (in
    Jupyter the div only shows its one-line note); tests/test_explorer_js.py checks their numbers
    against the chapters' code.
@@ -36,7 +39,8 @@ PREFIX = "offline/"  # the assets' folder under _static (see the Makefile's `ass
 REQUIRE_JS = PREFIX + "require.js"
 MANAGER_DIR = PREFIX + "html-manager"
 EXPLORERS = ["plot.js", "lean_rule.js", "value_iteration.js",  # in static/explorers/
-             "q_learning.js"]  # after value_iteration.js, whose lake model it uses
+             "q_learning.js",  # after value_iteration.js, whose lake model it uses
+             "run_grid.js", "plotly_fit.js"]
 
 
 def _local_paths(config):

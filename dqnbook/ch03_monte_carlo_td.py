@@ -5,6 +5,7 @@ change the notebook and run `fix` again.
 """
 import numbers
 import numpy as np
+import plotly.offline
 
 # The notebook's cells tagged `source`, in order:
 
@@ -238,3 +239,15 @@ def n_step_td(states, rewards, alphas, v_init, n):
             v[:, run, s] += alphas * (G - v[:, run, s])
         history.append(v.copy())
     return np.array(history)
+
+
+def explorer_html(figure, div_id):
+    """The figure with plotly.js inlined: no CDN, so it also works offline. (On the
+    book's pages, plotly_fit.js in its static files fits the figure to the column.)"""
+    html = figure.to_html(full_html=False, include_plotlyjs=False, div_id=div_id,
+                          config={"displaylogo": False, "responsive": True})
+    # RequireJS (if the page has it) must not see plotly.js as an AMD module.
+    hide_amd = "window.__define = window.define; window.define = undefined;"
+    return (f"<script>{hide_amd}</script>"
+            f"<script>{plotly.offline.get_plotlyjs()}</script>"
+            "<script>window.define = window.__define;</script>" + html)

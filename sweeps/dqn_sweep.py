@@ -47,7 +47,7 @@ from pathlib import Path
 
 import dqnbook
 import study
-from study import curves_path, rounded  # noqa: F401  (curves_path: for the tests)
+from study import curves_path, parse_layers, rounded  # noqa: F401  (curves_path: for the tests)
 
 CHAPTER = "ch07_measuring_agents"  # the dqnbook module whose measure_run the runs call
 NOTEBOOK = "book/07_measuring_agents.ipynb"  # its notebook
@@ -75,13 +75,6 @@ USES = ["DQNConfig", "measure_run"]
 
 def layers_text(layers):
     return "-".join(str(n) for n in layers)
-
-
-def parse_layers(text):
-    parts = str(text).split("-")
-    if not all(part.isdigit() and int(part) > 0 for part in parts):
-        raise ValueError(f"layer sizes look like 64-64 (positive integers), got {text!r}")
-    return tuple(int(part) for part in parts)
 
 
 def default_setting(config):
@@ -141,11 +134,7 @@ def parse(argv):
                         help="drop the rows of an unfinished study stored at --out instead "
                              "of resuming it")
     args = parser.parse_args(argv)
-    for layers in args.layers:
-        try:
-            parse_layers(layers)
-        except ValueError as error:
-            parser.error(f"--layers: {error}")
+    study.check_layers_argument(parser, args.layers)
     if args.workers < 1:
         parser.error("--workers must be at least 1")
     if args.num_iterations < 1 or (args.eval_interval is not None and args.eval_interval < 1):

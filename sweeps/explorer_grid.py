@@ -35,7 +35,7 @@ from pathlib import Path
 
 import dqnbook
 import study
-from study import curves_path, rounded  # noqa: F401  (curves_path: for the tests)
+from study import curves_path, parse_layers, rounded  # noqa: F401  (curves_path: for the tests)
 
 CHAPTER = "ch05_dqn_by_hand"  # the dqnbook module whose explorer_run the runs call
 NOTEBOOK = "book/05_dqn_by_hand.ipynb"
@@ -52,13 +52,6 @@ CURVE_COLUMNS = KEY + ["iteration", "eval_return", "start_value"]
 RUN_COLUMNS = KEY + ["best_return", "confirmed", "kept_iteration", "iterations_to_475",
                      "last_iteration", "train_seconds", "run_seconds"]
 USES = ["explorer_run"]  # the stored code digest covers its definition and what it uses
-
-
-def parse_layers(text):
-    parts = str(text).split("-")
-    if not all(part.isdigit() and int(part) > 0 for part in parts):
-        raise ValueError(f"layer sizes look like 64-64 (positive integers), got {text!r}")
-    return tuple(int(part) for part in parts)
 
 
 def run_setting(setting, budget):
@@ -98,11 +91,7 @@ def parse(argv, default_iterations):
                         help="drop the rows of an unfinished grid stored at --out instead "
                              "of resuming it")
     args = parser.parse_args(argv)
-    for layers in args.layers:
-        try:
-            parse_layers(layers)
-        except ValueError as error:
-            parser.error(f"--layers: {error}")
+    study.check_layers_argument(parser, args.layers)
     if args.workers < 1 or args.num_iterations < 1 or min(args.seeds) < 0:
         parser.error("--workers and --num-iterations must be >= 1, seeds >= 0")
     return args

@@ -98,6 +98,24 @@ def jsonable(value):
     return value
 
 
+def parse_layers(text):
+    """Hidden layer sizes written as on the command line and in the tables, "64-64" ->
+    (64, 64); anything else is refused, saying what is allowed."""
+    parts = str(text).split("-")
+    if not all(part.isdigit() and int(part) > 0 for part in parts):
+        raise ValueError(f"layer sizes look like 64-64 (positive integers), got {text!r}")
+    return tuple(int(part) for part in parts)
+
+
+def check_layers_argument(parser, values):
+    """Stops the script, as argparse does, if one of the --layers values is not sizes."""
+    for layers in values:
+        try:
+            parse_layers(layers)
+        except ValueError as error:
+            parser.error(f"--layers: {error}")
+
+
 def metadata_block(script=None, argv=None, packages=None, **fields):
     """One block of a study's (or a benchmark's) metadata, in this order: "command" (if
     `script` is given: `python SCRIPT ARGV...`, with `argv` the script's arguments, by default

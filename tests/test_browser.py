@@ -10,9 +10,11 @@ _config.yml with execution off). It then serves the HTML on 127.0.0.1 and opens 
 CHROMIUM overrides the path). Every request that would leave 127.0.0.1 is blocked and counted as a
 failure, as for a reader offline. Per page: no JavaScript errors, math rendered by MathJax, widgets
 rendered by the HTML manager served with the book, controls that need Python marked as such with
-working launch links, Colab and Binder links to the page's own notebook, no broken internal link. On
-chapters 7 and 8 the study explorers' controls, clicked like a reader would, change the plotted
-curves. A full-page screenshot of every page goes to test-artifacts/screenshots/.
+working launch links, Colab and Binder links to the page's own notebook, no broken internal link. Every
+kernel-free explorer's controls, moved like a reader would, change what it draws: to the values the
+chapter's Python computes (chapters 1, 2, 4) or to the stored runs of the chosen setting (chapters
+5 and 6); chapters 3, 7 and 8's Plotly menus and sliders show other curves. A full-page screenshot
+of every page goes to test-artifacts/screenshots/.
 """
 import functools
 import http.server
@@ -43,10 +45,11 @@ SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
 TOC = yaml.safe_load((ROOT / "_toc.yml").read_text())
 PAGES = [TOC["root"]] + [c["file"] for part in TOC.get("parts", []) for c in part["chapters"]]
-# Kernel-free explorers of the study's data: page -> the id of the figure's element.
-# Each with its number of menus: the study's four knobs, or chapter 8's one list of variants.
-EXPLORERS = {"book/07_measuring_agents": ("study-explorer", 4),
-             "book/08_rainbow": ("variant-explorer", 1)}
+# Plotly explorers of the stored studies: page -> the id of the figure's element, the study's
+# files in sweeps/results/ and its knobs (chapter 7's four; chapter 8's one list of variants).
+EXPLORERS = {"book/07_measuring_agents": ("study-explorer", "dqn_sweep",
+                                          ["epsilon_final", "gamma", "fc_layer_params", "n_step"]),
+             "book/08_rainbow": ("variant-explorer", "variant_study", ["variant"])}
 INTERACTIVE_WIDGETS = re.compile(r"^(Button|ToggleButton|ToggleButtons|Checkbox|Dropdown|Select|"
                                  r"SelectMultiple|RadioButtons|Text|Textarea|Combobox|Play|"
                                  r".*Slider|.*RangeSlider|.*Text|ColorPicker|DatePicker)Model$")
@@ -336,41 +339,53 @@ def menu_labels(figure):
             for h in figure.locator("g.updatemenu-header-group").all()]
 
 
+def stored_seed_curves(study, knobs):
+    """{setting (the knobs' values as text): each seed's eval_return curve} of a stored study."""
+    import pandas as pd
+    curves = pd.read_csv(ROOT / "sweeps" / "results" / f"{study}_curves.csv",
+                         dtype={"fc_layer_params": str})
+    return {tuple(str(v) for v in setting): [group["eval_return"].tolist()
+                                              for _, group in rows.groupby("seed")]
+            for setting, rows in curves.groupby(knobs, sort=False)}
+
+
 @pytest.mark.parametrize("page_name,explorer",
                          [p for p in EXPLORERS.items() if p[0] in PAGES])
-def test_explorer_controls_change_the_plotted_curve(browser, base_url, page_name, explorer):
-    """Each menu, clicked like a reader would, shows another setting; the study changes one
-    knob at a time, so the other menus go back to their defaults. The figure stays inside the
-    page's column."""
-    div_id, num_menus = explorer
+def test_explorer_menu_shows_each_stored_setting(browser, base_url, page_name, explorer):
+    """The menu, set to each option like a reader would, draws exactly one stored setting's
+    seed curves (read here from sweeps/results/), a different one for each option, the one
+    its label names. The figure stays inside the page's column."""
+    div_id, study, knobs = explorer
+    stored = stored_seed_curves(study, knobs)
     context, page, problems = open_page(browser, base_url + page_name + ".html")
     try:
         figure = page.locator(f"#{div_id}")
         assert figure.count() == 1, f"{page_name}: the explorer's figure did not render"
         assert page.locator(f".kernel-widget #{div_id}").count() == 0, "marked as needing Python"
         figure.scroll_into_view_if_needed()
-        defaults = menu_labels(figure)
-        before = plotted(page, div_id)
-        assert before, "the explorer shows no curve"
         menus = figure.locator("g.updatemenu-header-group")
-        assert menus.count() == num_menus, f"expected {num_menus} menus, got {menus.count()}"
-        changed = []
-        for i in range(menus.count()):  # each dropdown: open it, pick a value not shown now
-            menus.nth(i).click()
-            options = figure.locator("g.updatemenu-dropdown-button")
-            assert options.count() >= 2, f"dropdown {i} has fewer than two options"
-            labels = [o.text_content().strip() for o in options.all()]
-            pick = next(k for k in reversed(range(len(labels))) if labels[k] != defaults[i])
-            options.nth(pick).click()
-            page.wait_for_timeout(300)
-            after = plotted(page, div_id)
-            changed.append(after != before)
-            before = after
-            shown = menu_labels(figure)
-            assert shown[i] == labels[pick], (shown, labels[pick])
-            assert [x for k, x in enumerate(shown) if k != i] == [
-                x for k, x in enumerate(defaults) if k != i], f"other menus not reset: {shown}"
-        assert all(changed), f"some control did not change the plotted curves: {changed}"
+        assert menus.count() == 1, f"expected one menu, got {menus.count()}"
+        menus.nth(0).click()
+        count = figure.locator("g.updatemenu-dropdown-button").count()
+        menus.nth(0).click()  # closed again
+        assert count == len(stored), f"the menu has {count} options, the study {len(stored)}"
+        shown = []
+        for pick in range(count):
+            if pick:
+                menus.nth(0).click()
+                option = figure.locator("g.updatemenu-dropdown-button").nth(pick)
+                option.click()
+                page.wait_for_timeout(200)
+            label = menu_labels(figure)[0]
+            drawn = [y for name, y in plotted(page, div_id) if name.startswith("seed ")]
+            matches = [setting for setting, seeds in stored.items()
+                       if len(seeds) == len(drawn)
+                       and all(np.allclose(a, b) for a, b in zip(seeds, drawn))]
+            assert len(matches) == 1, f"{label}: the drawn curves match {len(matches)} settings"
+            shown.append(matches[0])
+            changed = [v for v, d in zip(matches[0], shown[0]) if v != d]
+            assert all(v in label for v in changed), (label, matches[0])
+        assert len(set(shown)) == count, "two options show the same setting"
         name = Path(page_name).name
         page.screenshot(path=str(SCREENSHOTS / f"{name}-explorer-after-clicks.png"))
         box, column = page.evaluate(
@@ -388,11 +403,27 @@ def test_explorer_controls_change_the_plotted_curve(browser, base_url, page_name
 # driven on the built pages, on a desktop and on a phone; tests/test_explorer_js.py checks their
 # arithmetic against the chapters' Python in detail.
 JS_EXPLORER_PAGES = ["book/01_rl_loop", "book/02_mdps", "book/04_tabular_control"]
+# Explorers of stored DQN runs (run_grid.js): page -> its study's files in sweeps/results/, the
+# curves' column on the horizontal axis, and whether its menus change one knob at a time.
+GRID_PAGES = {"book/05_dqn_by_hand": ("explorer_grid", "iteration", False),
+              "book/06_dqn_tf_agents": ("dqn_sweep", "env_steps", True)}
 
 
 def move(page, selector, value):
     page.fill(selector, str(value))  # sets the range input's value and fires `input`
     page.dispatch_event(selector, "input")
+
+
+def fits_and_ran_cleanly(page, box, page_name, width, problems):
+    """The explorer `box` fits the screen's width without scrolling sideways, and the page
+    had no JavaScript error, console error or request leaving the machine. Screenshot."""
+    right, scroll, client = page.evaluate(
+        "s => { const b = document.querySelector(s); return "
+        "[b.getBoundingClientRect().right, b.scrollWidth, b.clientWidth]; }", box)
+    assert right <= width + 1 and scroll <= client + 1, (page_name, width, right, scroll)
+    page.screenshot(path=str(SCREENSHOTS / f"{Path(page_name).name}-explorer-{width}.png"))
+    assert not problems["pageerror"] and not problems["console"], problems
+    assert not problems["external"], problems
 
 
 @pytest.mark.parametrize("width", [1280, 390])
@@ -427,13 +458,7 @@ def test_browser_explorer_responds_on_the_page(browser, base_url, page_name, wid
             page.select_option(f"{box} select", "8x8")
             shown = float(page.get_attribute(box, "data-v-start"))
             assert abs(shown - v_start("8x8", 0.5, 0.1)) < 1e-9, shown
-        right, scroll, client = page.evaluate(
-            "s => { const b = document.querySelector(s); return "
-            "[b.getBoundingClientRect().right, b.scrollWidth, b.clientWidth]; }", box)
-        assert right <= width + 1 and scroll <= client + 1, (page_name, width, right, scroll)
-        page.screenshot(path=str(SCREENSHOTS / f"{Path(page_name).name}-explorer-{width}.png"))
-        assert not problems["pageerror"] and not problems["console"], problems
-        assert not problems["external"], problems
+        fits_and_ran_cleanly(page, box, page_name, width, problems)
     finally:
         context.close()
 
@@ -460,5 +485,56 @@ def test_plotly_sliders_change_chapter_3s_curves(browser, base_url):
             assert seen[1] != seen[0] or seen[2] != seen[0], f"slider {k} changed nothing"
             assert seen[1] != seen[2], f"slider {k}: both ends show the same curves"
         assert not problems["pageerror"] and not problems["external"], problems
+    finally:
+        context.close()
+
+
+def stored_curves(study, setting, x):
+    """Each seed's (x, eval_return) of a stored setting, read from the study's files."""
+    import pandas as pd
+    curves = pd.read_csv(ROOT / "sweeps" / "results" / f"{study}_curves.csv",
+                         dtype={"fc_layer_params": str})
+    rows = curves
+    for knob, value in setting.items():
+        rows = rows[rows[knob].astype(str) == value]
+    assert len(rows), f"no stored runs of {setting}"
+    return [(group[x].astype(int).tolist(), group["eval_return"].astype(float).tolist())
+            for _, group in rows.groupby("seed")]
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+@pytest.mark.parametrize("page_name", [p for p in GRID_PAGES if p in PAGES])
+def test_stored_runs_explorer_shows_the_chosen_settings_runs(browser, base_url, page_name, width):
+    """Chapters 5 and 6: every menu, set to each of its values, draws exactly the stored curves
+    of that setting (read here from sweeps/results/), over the defaults' in gray; where the
+    study changes one knob at a time, the other menus go back to their defaults."""
+    study, x, one_at_a_time = GRID_PAGES[page_name]
+    context, page, problems = open_page(browser, base_url + page_name + ".html", width)
+    try:
+        box = ".dqnbook-explorer[data-explorer=run-grid]"
+        assert page.locator(box).count() == 1, f"{page_name}: no stored-runs explorer"
+        page.wait_for_selector(f"{box}[data-filled=true]", timeout=10_000)
+        page.locator(box).scroll_into_view_if_needed()
+        selects = page.locator(f"{box} select")
+        knobs = json.loads(page.get_attribute(box, "data-config"))["knobs"]
+        assert selects.count() == len(knobs) >= 3, selects.count()
+        defaults = [selects.nth(i).input_value() for i in range(len(knobs))]
+        for i, knob in enumerate(knobs):
+            for value in knob["values"]:
+                selects.nth(i).select_option(value)
+                shown = [selects.nth(k).input_value() for k in range(len(knobs))]
+                if one_at_a_time:
+                    assert shown == defaults[:i] + [value] + defaults[i + 1:], shown
+                setting = {k["name"]: v for k, v in zip(knobs, shown)}
+                expected = [ys for _, ys in stored_curves(study, setting, x)]
+                drawn = json.loads(page.get_attribute(box, "data-plotted"))
+                assert np.allclose(np.concatenate(drawn), np.concatenate(expected)) and \
+                    [len(d) for d in drawn] == [len(e) for e in expected], (setting, drawn)
+                lines = page.locator(f"{box} polyline.seed").count()
+                assert lines == len(expected), (setting, lines)
+                gray = page.locator(f"{box} polyline.reference").count()
+                assert (gray == 0) == (shown == defaults), (setting, gray)
+            selects.nth(i).select_option(defaults[i])
+        fits_and_ran_cleanly(page, box, page_name, width, problems)
     finally:
         context.close()

@@ -1,0 +1,127 @@
+/* The DQN chapters' explorer without a kernel: a training run is too slow for a page, so the
+ * chapter's own code trained every setting of a grid beforehand (sweeps/explorer_grid.py for
+ * chapter 5, sweeps/dqn_sweep.py for chapter 6) and the page holds the stored learning curves.
+ * A menu per knob chooses the setting; the plot shows that setting's seeds, one curve each,
+ * over the default setting's seeds in gray. With `one_at_a_time` (a study that changes one
+ * knob at a time from the defaults), choosing a value puts the other menus back at their
+ * defaults. The config, written by the notebook:
+ *   knobs: [{name, label, values: [text, ...]}], defaults: {name: text},
+ *   runs: {"v1|v2|...": {seeds: [...], x: [[...] per seed], y: [[...] per seed],
+ *                        notes: [text per seed]}},
+ *   one_at_a_time, x_label, y_label, y_max, hint */
+(function () {
+  "use strict";
+  var ns = window.DQNBookExplorers = window.DQNBookExplorers || {};
+  var COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e"];
+
+  ns.gridKey = function (config, state) {
+    return config.knobs.map(function (knob) { return state[knob.name]; }).join("|");
+  };
+
+  function niceStep(max) {  // a round tick step giving 4-6 ticks up to max
+    var raw = max / 5, power = Math.pow(10, Math.floor(Math.log10(raw)));
+    var step = [1, 2, 2.5, 5, 10].map(function (m) { return m * power; })
+      .find(function (s) { return s >= raw; });
+    return step;
+  }
+
+  function draw(svg, config, run, reference) {
+    while (svg.firstChild) svg.removeChild(svg.firstChild);
+    var width = 520, height = 300, left = 50, right = 16, top = 14, bottom = 44;
+    var plotW = width - left - right, plotH = height - top - bottom;
+    var all = run.x.concat(reference ? reference.x : []);
+    var xMax = Math.max.apply(null, all.map(function (xs) { return xs[xs.length - 1]; }));
+    var x = function (v) { return left + plotW * v / xMax; };
+    var y = function (v) { return top + plotH * (1 - v / config.y_max); };
+    var yStep = niceStep(config.y_max), xStep = niceStep(xMax);
+    for (var t = 0; t <= config.y_max + 1e-9; t += yStep) {
+      ns.svg("line", { x1: left, x2: left + plotW, y1: y(t), y2: y(t),
+                       stroke: t ? "#e3e3e3" : "#333" }, svg);
+      ns.text(svg, left - 5, y(t) + 4, String(t), { "text-anchor": "end", "font-size": 12 });
+    }
+    for (var s = 0; s <= xMax + 1e-9; s += xStep) {
+      ns.text(svg, x(s), top + plotH + 15, s.toLocaleString("en-US"),
+              { "text-anchor": "middle", "font-size": 12 });
+    }
+    ns.text(svg, left + plotW / 2, height - 6, config.x_label,
+            { "text-anchor": "middle", "font-size": 13 });
+    ns.text(svg, 12, top + plotH / 2, config.y_label, { "text-anchor": "middle",
+            "font-size": 13, transform: "rotate(-90 12 " + (top + plotH / 2) + ")" });
+    function curve(xs, ys, attributes) {
+      var points = xs.map(function (v, i) { return x(v) + "," + y(ys[i]); }).join(" ");
+      return ns.svg("polyline", Object.assign({ points: points, fill: "none" }, attributes),
+                    svg);
+    }
+    if (reference) {
+      reference.x.forEach(function (xs, i) {
+        curve(xs, reference.y[i], { stroke: "#9a9a9a", "stroke-width": 1.5,
+                                    "stroke-dasharray": "4 3", "class": "reference" });
+      });
+    }
+    run.x.forEach(function (xs, i) {
+      var colour = COLOURS[i % COLOURS.length];
+      curve(xs, run.y[i], { stroke: colour, "stroke-width": 2.2, "class": "seed" });
+      var last = xs.length - 1;
+      ns.svg("circle", { cx: x(xs[last]), cy: y(run.y[i][last]), r: 3.5, fill: colour }, svg);
+    });
+  }
+
+  function render(box, config) {
+    ns.html("p", "dqnbook-explorer-hint", box, config.hint);
+    var controls = ns.html("div", "dqnbook-controls", box);
+    var svg = ns.svg("svg", { viewBox: "0 0 520 300", role: "img",
+                              "aria-label": "the chosen setting's learning curves" }, box);
+    var legend = ns.html("div", "dqnbook-legend", box);
+    var status = ns.html("div", "dqnbook-status", box);
+    var state = Object.assign({}, config.defaults), menus = {};
+    var defaultKey = ns.gridKey(config, config.defaults);
+
+    function update() {
+      var key = ns.gridKey(config, state), run = config.runs[key];
+      if (!run) {
+        status.textContent = "No stored runs for " + key.replace(/\|/g, ", ") + ".";
+        return;
+      }
+      var reference = key === defaultKey ? null : config.runs[defaultKey];
+      draw(svg, config, run, reference);
+      legend.textContent = "";
+      run.notes.forEach(function (note, i) {
+        var item = ns.html("span", "dqnbook-legend-item", legend);
+        var swatch = ns.html("span", "dqnbook-swatch", item);
+        swatch.style.background = COLOURS[i % COLOURS.length];
+        ns.html("span", null, item, note);
+      });
+      if (reference) {
+        var item = ns.html("span", "dqnbook-legend-item", legend);
+        ns.html("span", "dqnbook-swatch dqnbook-swatch-reference", item);
+        ns.html("span", null, item, "gray, dashed: the defaults' seeds");
+      }
+      var changed = config.knobs.filter(function (k) { return state[k.name] !== config.defaults[k.name]; })
+        .map(function (k) { return k.label + " = " + state[k.name]; });
+      status.textContent = (changed.length ? changed.join(", ") : "the defaults") + ": " +
+        run.seeds.length + " seeds.";
+      box.setAttribute("data-key", key);
+      box.setAttribute("data-plotted", JSON.stringify(run.y));
+      box.setAttribute("data-reference", reference ? JSON.stringify(reference.y) : "");
+    }
+
+    config.knobs.forEach(function (knob) {
+      menus[knob.name] = ns.menu(controls, knob.label, knob.values, state[knob.name],
+        function (value) {
+          if (config.one_at_a_time) {
+            config.knobs.forEach(function (other) {
+              if (other.name !== knob.name) {
+                state[other.name] = config.defaults[other.name];
+                menus[other.name].value = state[other.name];
+              }
+            });
+          }
+          state[knob.name] = value;
+          update();
+        });
+    });
+    update();
+  }
+
+  if (ns.register) ns.register("run-grid", render);
+})();
