@@ -20,9 +20,9 @@
    libraries) that compute in the reader's browser what a chapter's explorer computes in Python:
    `lean_rule.js` plays chapter 1's lean rule on CartPole, `value_iteration.js` runs chapter 2's
    value iteration on FrozenLake, `q_learning.js` trains chapter 4's Q-table on that lake,
-   `run_grid.js` shows chapters 5 and 6's DQN runs precomputed on a grid of settings (training
-   is too slow for a page), `plot.js` has their shared SVG and control helpers, and
-   `plotly_fit.js` keeps the Plotly explorers (chapters 3, 7, 8) as wide as their column. On
+   `run_grid.js` shows chapters 5, 6 and 8's DQN runs precomputed for a grid of settings
+   (training is too slow for a page), `plot.js` has their shared SVG and control helpers, and
+   `plotly_fit.js` keeps the Plotly explorers (chapters 3 and 7) as wide as their column. On
    every page they fill each
    `<div class="dqnbook-explorer" data-explorer=... data-config=...>` a notebook displays (in
    Jupyter the div only shows its one-line note); tests/test_explorer_js.py checks their numbers
