@@ -27,7 +27,12 @@
 
   function draw(svg, config, run, reference) {
     while (svg.firstChild) svg.removeChild(svg.firstChild);
-    var width = 520, height = 300, left = 50, right = 16, top = 14, bottom = 44;
+    // Drawn at the width it is shown at (between 300 and 560 px), so that its text keeps
+    // its size on a phone instead of shrinking with the picture.
+    var shown = svg.parentNode ? svg.parentNode.clientWidth : 0;
+    var width = Math.round(Math.min(560, Math.max(300, shown || 520)));
+    var height = width < 420 ? 260 : 300, left = 50, right = 16, top = 14, bottom = 44;
+    svg.setAttribute("viewBox", "0 0 " + width + " " + height);
     var plotW = width - left - right, plotH = height - top - bottom;
     var all = run.x.concat(reference ? reference.x : []);
     var xMax = Math.max.apply(null, all.map(function (xs) { return xs[xs.length - 1]; }));
@@ -39,6 +44,7 @@
                        stroke: t ? "#e3e3e3" : "#333" }, svg);
       ns.text(svg, left - 5, y(t) + 4, String(t), { "text-anchor": "end", "font-size": 12 });
     }
+    if ((xMax / xStep) * 52 > plotW) xStep *= 2;  // labels need about 52 px each
     for (var s = 0; s <= xMax + 1e-9; s += xStep) {
       ns.text(svg, x(s), top + plotH + 15, s.toLocaleString("en-US"),
               { "text-anchor": "middle", "font-size": 12 });
@@ -98,8 +104,8 @@
       }
       var changed = config.knobs.filter(function (k) { return state[k.name] !== config.defaults[k.name]; })
         .map(function (k) { return k.label + " = " + state[k.name]; });
-      status.textContent = (changed.length ? changed.join(", ") : "the defaults") + ": " +
-        run.seeds.length + " seeds.";
+      status.textContent = "Shown: " + (changed.length ? changed.join(", ") : "the defaults") +
+        ", " + run.seeds.length + " seeds, one curve each; a dot marks where a run ended.";
       box.setAttribute("data-key", key);
       box.setAttribute("data-plotted", JSON.stringify(run.y));
       box.setAttribute("data-reference", reference ? JSON.stringify(reference.y) : "");
