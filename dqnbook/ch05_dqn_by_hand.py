@@ -399,7 +399,7 @@ def find_study(files, folders=("../sweeps/results", "sweeps/results", ".")):
 def stored_runs(study, x, note):
     # {"value|value|...": {"seeds", "x", "y", "notes"}}: each setting's curves, one
     # per seed, keyed by the study's knobs (x: the curves' column of the horizontal
-    # axis; note(run row): the seed's legend).
+    # axis; note(run row, curve rows): the seed's legend).
     runs, curves, metadata = study
     columns = metadata["knobs"] + ["seed"]
     by_run = dict(list(curves.groupby(columns, sort=False)))
@@ -412,19 +412,22 @@ def stored_runs(study, x, note):
         entry["seeds"].append(int(run["seed"]))
         entry["x"].append(curve[x].astype(int).tolist())
         entry["y"].append(curve["eval_return"].astype(float).tolist())
-        entry["notes"].append(note(run))
+        entry["notes"].append(note(run, curve))
     return shown
 
 
-def grid_explorer_html(knobs, defaults, runs, hint, x_label, one_at_a_time=False):
+def grid_explorer_html(knobs, defaults, runs, hint, x_label, dot_note,
+                       one_at_a_time=False):
     # The page's copy of an explorer: a <div> that run_grid.js (in the book's
-    # static files) fills with a menu per knob (knobs: {name: (label, values)}),
-    # choosing among the stored runs.
-    config = dict(knobs=[{"name": k, "label": label, "values": [str(v) for v in values]}
-                         for k, (label, values) in knobs.items()],
+    # static files) fills with a menu per knob (knobs: {name: (label, values)} or
+    # {name: (label, values, what the menu shows for each)}), choosing among the
+    # stored runs; dot_note says what the end of a curve means.
+    config = dict(knobs=[{"name": k, "label": label, "values": [str(v) for v in values],
+                          **({"texts": list(texts[0])} if texts else {})}
+                         for k, (label, values, *texts) in knobs.items()],
                   defaults={k: str(v) for k, v in defaults.items()}, runs=runs,
                   hint=hint, x_label=x_label, y_label="greedy return (20 episodes)",
-                  y_max=500, one_at_a_time=one_at_a_time)
+                  y_max=500, one_at_a_time=one_at_a_time, dot_note=dot_note)
     return ("<div class='dqnbook-explorer' data-explorer='run-grid' data-config='"
             f"{html.escape(json.dumps(config))}'>On the published page this shows "
             "stored runs; here, use the widgets above.</div>")

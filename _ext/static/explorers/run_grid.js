@@ -8,21 +8,24 @@
  *   knobs: [{name, label, values: [text, ...]}], defaults: {name: text},
  *   runs: {"v1|v2|...": {seeds: [...], x: [[...] per seed], y: [[...] per seed],
  *                        notes: [text per seed]}},
- *   one_at_a_time, x_label, y_label, y_max, hint */
+ *   one_at_a_time, x_label, y_label, y_max, hint, dot_note (what a curve's end means);
+ *   a knob may carry `texts`, what its menu shows for each of its values. */
 (function () {
   "use strict";
   var ns = window.DQNBookExplorers = window.DQNBookExplorers || {};
-  var COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e"];
+  // Okabe and Ito's colours, told apart by colour-blind readers too; later seeds are drawn
+  // thinner, so that a line under another (all at 500, say) still shows at its edges.
+  var COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00"];
+  var WIDTHS = [3.4, 2.8, 2.2, 1.7, 1.3];
 
   ns.gridKey = function (config, state) {
     return config.knobs.map(function (knob) { return state[knob.name]; }).join("|");
   };
 
-  function niceStep(max) {  // a round tick step giving 4-6 ticks up to max
-    var raw = max / 5, power = Math.pow(10, Math.floor(Math.log10(raw)));
-    var step = [1, 2, 2.5, 5, 10].map(function (m) { return m * power; })
+  function niceStep(max) {  // a round tick step giving about 5 to 7 ticks up to max
+    var raw = max / 6, power = Math.pow(10, Math.floor(Math.log10(raw)));
+    return [1, 2, 5, 10].map(function (m) { return m * power; })
       .find(function (s) { return s >= raw; });
-    return step;
   }
 
   function draw(svg, config, run, reference) {
@@ -66,7 +69,8 @@
     }
     run.x.forEach(function (xs, i) {
       var colour = COLOURS[i % COLOURS.length];
-      curve(xs, run.y[i], { stroke: colour, "stroke-width": 2.2, "class": "seed" });
+      curve(xs, run.y[i], { stroke: colour, "stroke-width": WIDTHS[i % WIDTHS.length],
+                            "class": "seed" });
       var last = xs.length - 1;
       ns.svg("circle", { cx: x(xs[last]), cy: y(run.y[i][last]), r: 3.5, fill: colour }, svg);
     });
@@ -82,9 +86,22 @@
     var state = Object.assign({}, config.defaults), menus = {};
     var defaultKey = ns.gridKey(config, config.defaults);
 
+    function text(knob, value) {  // what the menu shows for a knob's value
+      var i = knob.values.indexOf(value);
+      return knob.texts && i >= 0 ? knob.texts[i] : value;
+    }
+    function describe(setting) {  // e.g. "final ε 0.02, γ 0.99, hidden layers 128-128"
+      return config.knobs.map(function (knob) {
+        return config.knobs.length > 1 ? knob.label + " " + text(knob, setting[knob.name])
+          : text(knob, setting[knob.name]);
+      }).join(", ");
+    }
+
     function update() {
       var key = ns.gridKey(config, state), run = config.runs[key];
       if (!run) {
+        while (svg.firstChild) svg.removeChild(svg.firstChild);
+        legend.textContent = "";
         status.textContent = "No stored runs for " + key.replace(/\|/g, ", ") + ".";
         return;
       }
@@ -95,17 +112,18 @@
         var item = ns.html("span", "dqnbook-legend-item", legend);
         var swatch = ns.html("span", "dqnbook-swatch", item);
         swatch.style.background = COLOURS[i % COLOURS.length];
+        swatch.style.height = Math.round(WIDTHS[i % WIDTHS.length]) + "px";
         ns.html("span", null, item, note);
       });
       if (reference) {
         var item = ns.html("span", "dqnbook-legend-item", legend);
         ns.html("span", "dqnbook-swatch dqnbook-swatch-reference", item);
-        ns.html("span", null, item, "gray, dashed: the defaults' seeds");
+        ns.html("span", null, item, "gray, dashed: " + describe(config.defaults) +
+                ", one line per seed");
       }
-      var changed = config.knobs.filter(function (k) { return state[k.name] !== config.defaults[k.name]; })
-        .map(function (k) { return k.label + " = " + state[k.name]; });
-      status.textContent = "Shown: " + (changed.length ? changed.join(", ") : "the defaults") +
-        ", " + run.seeds.length + " seeds, one curve each; a dot marks where a run ended.";
+      status.textContent = "Shown: " + describe(state) + ". " + run.seeds.length +
+        " seeds, one curve each (a seed fixes a run's random numbers: same settings, other " +
+        "luck); " + config.dot_note + ".";
       box.setAttribute("data-key", key);
       box.setAttribute("data-plotted", JSON.stringify(run.y));
       box.setAttribute("data-reference", reference ? JSON.stringify(reference.y) : "");
@@ -125,6 +143,16 @@
           state[knob.name] = value;
           update();
         });
+    });
+    config.knobs.forEach(function (knob) {  // the menus show the values' texts, if given
+      Array.prototype.forEach.call(menus[knob.name].options, function (option, i) {
+        option.textContent = text(knob, knob.values[i]);
+      });
+    });
+    var resized = null;  // redrawn at the new width when the window's size changes
+    window.addEventListener("resize", function () {
+      clearTimeout(resized);
+      resized = setTimeout(update, 150);
     });
     update();
   }
