@@ -53,3 +53,56 @@ def test_unknown_variants_are_refused(capsys, monkeypatch):
     with pytest.raises(SystemExit):
         dqn_cartpole.main()
     assert "unknown ['rainbow']" in capsys.readouterr().err
+
+
+# The appendix's whole loop in one graph (benchmarks/dqn_cartpole.py --whole-graph --save).
+WHOLE_GRAPH = json.loads(dqn_cartpole.WHOLE_GRAPH_RESULTS.with_suffix(".json").read_text())
+
+
+def test_whole_graph_results_come_from_the_current_code():
+    for key, stored in WHOLE_GRAPH["code_digests"].items():
+        module = dqn_cartpole.CHAPTERS[6 if key == "6" else "speed"]
+        current = dqnbook.code_digest(module, dqn_cartpole.USES[6 if key == "6" else key])
+        assert stored == current, (
+            f"{key}'s code changed since the benchmark ran: run `python "
+            "benchmarks/dqn_cartpole.py --whole-graph --save` and commit its results")
+
+
+def test_every_whole_graph_seed_is_solved_and_confirmed():
+    """The appendix says so: every seed's kept policy was confirmed on Gymnasium's
+    CartPole-v1 and solves it (100 fresh episodes, mean >= 475)."""
+    with open(dqn_cartpole.WHOLE_GRAPH_RESULTS, newline="") as f:
+        rows = [r for r in csv.DictReader(f) if r["loop"].startswith("whole-graph")]
+    assert WHOLE_GRAPH["seeds"] == list(range(20))
+    for loop in dqn_cartpole.WHOLE_GRAPH:
+        mine = {int(r["seed"]): r for r in rows if r["loop"] == loop}
+        assert sorted(mine) == WHOLE_GRAPH["seeds"], loop
+        weak = {s: r["kept_mean"] for s, r in mine.items()
+                if r["solved"] != "True" or r["confirmed"] != "True"
+                or float(r["kept_mean"]) < dqn_cartpole.SOLVED}
+        assert not weak, f"{loop}: not solved or not confirmed: {weak}"
+    line = WHOLE_GRAPH["line"]
+    assert line["solved"] == line["n"] == 20 and line["kept"] in dqn_cartpole.WHOLE_GRAPH
+
+
+def test_whole_graph_summary_picks_the_faster_compilation(capsys):
+    def row(seconds, first_call, rate):
+        return dict(kept_mean=500.0, confirmed=True, seconds_to_475=seconds,
+                    first_call=first_call, env_steps_to_475=12_000,
+                    iterations_per_second=rate)
+    rows = {6: {0: dict(row(12.0, 0, 250), confirmed=None), 1: dict(row(18.0, 0, 250))},
+            "whole-graph": {0: row(4.0, 1.0, 900), 1: row(6.0, 1.0, 900)},
+            "whole-graph-xla": {0: row(8.0, 5.0, 1_200), 1: row(9.0, 5.0, 1_200)}}
+    line = dqn_cartpole.whole_graph_summary(rows, article=5.0)
+    assert line["kept"] == "whole-graph" and line["jit_compile"] is False
+    assert line["median_s"] == 5.0 and line["vs_agents"] == 3.0
+    assert line["vs_article"] == 180.0 and line["solved"] == 2
+    assert line["figures"]["whole-graph"]["median_s_without_first"] == 4.0
+    assert "whole-graph-xla: solved 2/2" in capsys.readouterr().out
+
+
+def test_whole_graph_runs_alone(capsys, monkeypatch):
+    monkeypatch.setattr(sys, "argv", ["dqn_cartpole.py", "--whole-graph", "--variant", "dqn"])
+    with pytest.raises(SystemExit):
+        dqn_cartpole.main()
+    assert "--whole-graph runs alone" in capsys.readouterr().err
