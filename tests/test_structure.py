@@ -235,9 +235,9 @@ def test_copied_code_is_identical_to_its_source(path):
         assert "hide-input" in notebooks.tags(cell), f"{path.name}: fold the copy (hide-input)"
 
 
-# The appendix's copies still exceed 40% of its code: it times chapters 5 and 6's training code.
-# Its own new section (the whole-graph loop) is due; lower this as it lands.
-COPY_SHARE_ALLOWED = {"appendix_speed": 0.65}
+# The appendix's copies still exceed 40% of its code (47%): it times chapters 5 and 6's training
+# code, copied whole; its own whole-graph loop brought the share down from 64%.
+COPY_SHARE_ALLOWED = {"appendix_speed": 0.48}
 
 
 def test_copies_are_a_minority_of_each_chapter():
