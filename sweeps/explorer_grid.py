@@ -31,6 +31,7 @@ import argparse
 import dataclasses
 import itertools
 import os
+import time
 from pathlib import Path
 
 import dqnbook
@@ -56,7 +57,6 @@ USES = ["explorer_run"]  # the stored code digest covers its definition and what
 
 def run_setting(setting, budget):
     """One run of `setting` (the three knobs and a seed): (its run row, its curve rows)."""
-    import time
     study.prepare_process()  # before TensorFlow is imported: one thread
     from dqnbook.ch05_dqn_by_hand import explorer_run  # imports TensorFlow
 
