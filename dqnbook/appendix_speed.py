@@ -92,7 +92,8 @@ def cartpole_physics(states, actions):
 
 def cartpole_reset(key, num_envs):
     """Start states as Gymnasium draws them, uniform in [-0.05, 0.05)^4, from the
-    stateless random key `key` (two int32s): the same key, the same states."""
+    stateless random key `key` (two int32s): the same key, the same states, within
+    one compilation (under XLA the same key draws other floats)."""
     return tf.random.stateless_uniform([num_envs, 4], key, -0.05, 0.05)
 
 
@@ -117,6 +118,7 @@ def init_q_params(key, sizes):
     for k, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:])):
         if k < len(sizes) - 2:  # truncated normal with variance 2 / fan_in
             kernel = tf.random.stateless_truncated_normal([fan_in, fan_out], keys[k])
+            # 0.8796...: the std of a standard normal truncated at +-2 (as Keras)
             kernel *= math.sqrt(2.0 / fan_in) / 0.87962566
             bias = tf.zeros([fan_out])
         else:  # the Q-values' layer
@@ -145,6 +147,7 @@ def adam_update(params, moments, gradients, step, learning_rate, clip_norm):
     step_size = learning_rate * tf.sqrt(1 - 0.999**t) / (1 - 0.9**t)
     for p, (m, v), g in zip(params, moments, gradients):
         g = tf.clip_by_norm(g, clip_norm)  # TF-Agents clips each weight's gradient
+        # Moving averages of g and g^2 (beta1 0.9, beta2 0.999): m += 0.1 (g - m)
         m.assign_add(0.1 * (g - m))
         v.assign_add(0.001 * (g * g - v))
         p.assign_sub(step_size * m / (tf.sqrt(v) + 1e-7))
@@ -176,17 +179,21 @@ class GraphReplay:
         """n-step windows, as chapter 6's agent learns from: -> (states, actions,
         discounted reward sums, states to bootstrap from, their discounts). A window
         stops at its episode's end: no bootstrap after a termination, and after a
-        truncation from the true last state."""
+        truncation from the true last state. CartPole's reward is always 1, so the
+        ring stores none: a window's reward sum is sum_k gamma^k up to its end."""
         k_env, k_start = tf.unstack(tf.random.experimental.stateless_split(key, 2))
         filled = tf.cast(tf.minimum(self.rows, self.capacity), tf.int32)
         envs = tf.random.stateless_uniform([batch_size], k_env, 0, self.num_envs,
                                            tf.int32)
         start = tf.random.stateless_uniform([batch_size], k_start, 0,
                                             filled - n_step + 1, tf.int32)
+        # start counts from the oldest row kept; `first` is its index before the % below
         first = start + tf.cast(self.rows, tf.int32) - filled  # oldest row: offset 0
+        # (a local `rows`: each window's ring rows, not self.rows, the count written)
         rows = (first[:, None] + tf.range(n_step)) % self.capacity  # [batch, n]
         at = rows * self.num_envs + envs[:, None]
         done = tf.gather(self.data["done"], at)
+        # alive[k] = 1 while no earlier step of the window ended: [0,1,0] -> [1,1,0]
         alive = tf.math.cumprod(1.0 - done, axis=1, exclusive=True)
         rewards = tf.reduce_sum(gamma ** tf.range(n_step, dtype=tf.float32) * alive, 1)
         last = tf.where(tf.reduce_any(done > 0, axis=1),  # the window's first end
@@ -201,7 +208,9 @@ class GraphReplay:
 
 class WholeGraphAgent:
     """Chapter 6's agent (DQNConfig) as tf.Variables: online and target networks,
-    Adam's moments, the replay ring, and the CartPoles' states and random key."""
+    Adam's moments, the replay ring, and the CartPoles' states and random key.
+    Always Double DQN with the Huber loss: config.double_dqn and config.td_loss are
+    ignored, and config.gradient_clipping must be a number (None is not handled)."""
 
     def __init__(self, config, seed):
         k_net, k_env = tf.unstack(
@@ -280,7 +289,7 @@ def make_run(agent, jit_compile=False):
     def train(key):  # the iteration's gradient steps
         for k in tf.unstack(split(key, c.train_steps_per_iteration)):
             gradient_step(agent, k)
-        return 0
+        return 0  # tf.cond needs both branches to return alike
     def iteration(i, key):
         key, k_collect, k_train = tf.unstack(split(key, 3))  # carried, never stored
         warm = agent.replay.rows >= warm_rows
@@ -307,8 +316,8 @@ class WholeGraphResult:
     reached_475: bool = False  # a periodic evaluation reached reach_return
     iterations_to_475: int = None
     env_steps_to_475: int = None
-    seconds_to_475: float = None  # training clock: building and compiling included
-    compile_seconds: float = 0.0  # the first call: tracing, compiling, random steps
+    seconds_to_475: float = None  # building, first call, in-graph evaluations included
+    compile_seconds: float = 0.0  # the first call: tracing (+ XLA), random steps
     iterations: int = 0  # training iterations (the random ones not counted)
     iterations_per_second: float = 0.0  # after the first call
     best_score: float = -math.inf  # the kept policy's (confirmation if confirmed)
@@ -358,7 +367,7 @@ def train_whole_graph(config, seed=SEED, jit_compile=False, progress=True):
             result.weights, result.best_score = weights, score
             result.kept_confirmed = confirmed is not None
         result.curve.append((result.iterations, eval_return, confirmed))
-        confirm_seconds += time.perf_counter() - tick  # off the clock, as chapter 6
+        confirm_seconds += time.perf_counter() - tick  # confirmations off the clock
         if confirmed is not None and confirmed >= config.keep_return:
             result.stopped_early = True
             break
