@@ -14,7 +14,7 @@ each chapter's default settings:
   is saved with PolicySaver, reloaded, and played on 100 fresh episodes (from `HELD_OUT_SEED`).
 
 - with `--variant NAME ...`, chapter 8's variants of chapter 6's agent (names from its
-  `VARIANTS`: double_dqn, dqn, dueling, per, c51): chapter 6's `train_agent` with the variant's
+  `VARIANTS`: double_dqn, dqn, dueling, per, c51, rainbow): chapter 6's `train_agent` with the variant's
   build function and config changes, then the same save, reload and 100 fresh episodes.
 
 Per seed: solved (the kept policy's mean over those 100 fresh episodes is >= 475), the training

@@ -245,8 +245,9 @@ def collect(agent, key, epsilon):
 
 
 def gradient_step(agent, key):
-    """Double DQN on n-step windows, Huber loss, Adam; the target network copies
-    the online one every target_update_period gradient steps."""
+    """Double DQN on n-step windows, Huber loss, Adam; every target_update_period
+    gradient steps the target network moves target_update_tau of the way to the
+    online one (1: a copy)."""
     c = agent.config
     states, actions, rewards, last_states, discount = agent.replay.sample(
         key, c.batch_size, c.n_step, c.gamma)
@@ -260,9 +261,10 @@ def gradient_step(agent, key):
     agent.gradient_steps.assign_add(1)
     adam_update(agent.online, agent.moments, gradients, agent.gradient_steps,
                 c.learning_rate, c.gradient_clipping)
-    copy = agent.gradient_steps % c.target_update_period == 0
+    update = agent.gradient_steps % c.target_update_period == 0
     for target, p in zip(agent.target, agent.online):
-        target.assign(tf.where(copy, p, target))
+        blended = c.target_update_tau * p + (1 - c.target_update_tau) * target
+        target.assign(tf.where(update, blended, target))  # tau = 1: exactly p
 
 
 def evaluate_in_graph(agent, key, num_episodes):

@@ -141,6 +141,7 @@ def check_config(config):
     check_number("learning_rate", config.learning_rate, low=1e-8, high=1.0)
     check_number("gamma", config.gamma)
     check_number("epsilon_final", config.epsilon_final)
+    check_number("target_update_tau", config.target_update_tau, low=1e-6, high=1.0)
     for name in ("num_iterations", "epsilon_decay_iterations",
                  "target_update_period", "n_step", "num_envs",
                  "train_steps_per_iteration", "batch_size", "eval_interval",
@@ -170,7 +171,8 @@ class DQNConfig:
     epsilon_final: float = 0.04  # where the ε schedule ends
     num_iterations: int = 10_000  # at most; see keep_return
     epsilon_decay_iterations: int = 2_000  # ε falls linearly from 1 over these
-    target_update_period: int = 100  # gradient steps between target-network copies
+    target_update_period: int = 100  # gradient steps between target-network updates
+    target_update_tau: float = 1.0  # each update: target ← tau·online + (1 − tau)·target
     n_step: int = 3  # rewards summed before bootstrapping
     double_dqn: bool = True  # DdqnAgent rather than DqnAgent
     td_loss: str = "huber"  # or "squared"
@@ -210,6 +212,7 @@ def make_agent(config, tf_env, q_net):
         epsilon_greedy=lambda: epsilon_at(config, train_step_counter),
         n_step_update=config.n_step,
         target_update_period=config.target_update_period,
+        target_update_tau=config.target_update_tau,
         td_errors_loss_fn=losses[config.td_loss],
         gamma=config.gamma,
         gradient_clipping=config.gradient_clipping,

@@ -10,10 +10,13 @@ import tensorflow as tf
 import tensorflow_probability as tfp
 from tqdm.auto import tqdm
 from tf_agents.agents.categorical_dqn import categorical_dqn_agent
+from tf_agents.agents.dqn import dqn_agent
 from tf_agents.drivers import dynamic_step_driver
 from tf_agents.networks import categorical_q_network, network, q_network
+from tf_agents.agents import tf_agent
 from tf_agents.trajectories import time_step as ts
-from tf_agents.utils import common
+from tf_agents.trajectories import trajectory
+from tf_agents.utils import common, value_ops
 from dqnbook.ch04_tabular_control import check_number
 from dqnbook.ch05_dqn_by_hand import EVAL_SEED, check_int
 from dqnbook.ch06_dqn_tf_agents import (
@@ -51,26 +54,33 @@ def measure_variant(config, seed, build=build_dqn):
 
 class DuelingQNetwork(network.Network):
     """Q(s, a) = V(s) + A(s, a) - mean over a' of A(s, a'): a shared torso of
-    dense layers, then a value head and an advantage head."""
+    dense layers, then a value head and an advantage head. With num_atoms, each
+    head gives num_atoms numbers per action instead of one (C51's logits)."""
 
     def __init__(self, observation_spec, action_spec, fc_layer_params=(128, 128),
-                 name="DuelingQNetwork"):
+                 num_atoms=None, name="DuelingQNetwork"):
         super().__init__(input_tensor_spec=observation_spec, state_spec=(), name=name)
         num_actions = int(action_spec.maximum - action_spec.minimum + 1)
+        if num_atoms is not None:
+            check_int("num_atoms", num_atoms, minimum=2)
+        self.num_atoms, atoms = num_atoms, num_atoms or 1
+        self._shape = [num_actions] + ([] if num_atoms is None else [num_atoms])
         init = tf.keras.initializers  # a new initializer for each layer, as QNetwork
         self._torso = [tf.keras.layers.Dense(units, "relu", kernel_initializer=(
             init.VarianceScaling(2.0, "fan_in", "truncated_normal")))
             for units in fc_layer_params]
         self._value, self._advantage = (tf.keras.layers.Dense(
             units, kernel_initializer=init.RandomUniform(-0.03, 0.03),
-            bias_initializer=init.Constant(-0.2)) for units in (1, num_actions))
+            bias_initializer=init.Constant(-0.2))
+            for units in (atoms, num_actions * atoms))
 
     def call(self, observation, step_type=None, network_state=(), training=False):
         features = tf.cast(observation, tf.float32)
         for layer in self._torso:
             features = layer(features, training=training)
-        value, advantage = self._value(features), self._advantage(features)
-        mean_advantage = tf.reduce_mean(advantage, axis=-1, keepdims=True)
+        value = tf.reshape(self._value(features), [-1, 1, *self._shape[1:]])
+        advantage = tf.reshape(self._advantage(features), [-1, *self._shape])
+        mean_advantage = tf.reduce_mean(advantage, axis=1, keepdims=True)
         return value + advantage - mean_advantage, network_state
 
 
@@ -238,11 +248,18 @@ def build_per(config, tf_env, omega=0.6, beta0=0.4):
     """build_dqn with prioritized replay: (agent, network, q_values, iteration)."""
     if not isinstance(config, DQNConfig):
         raise TypeError(f"config must be a DQNConfig, got {type(config).__name__}")
-    check_number("omega", omega)
-    check_number("beta0", beta0)
     q_net = q_network.QNetwork(tf_env.observation_spec(), tf_env.action_spec(),
                                fc_layer_params=config.fc_layer_params)
     agent = make_agent(config, tf_env, q_net)
+    return agent, q_net, lambda observations: q_net(observations)[0].numpy(), \
+        prioritized_iteration(config, tf_env, agent, omega, beta0)
+
+
+def prioritized_iteration(config, tf_env, agent, omega, beta0):
+    """Fills a PrioritizedReplay with random steps; returns one compiled training
+    iteration that samples by priority and weights the agent's loss."""
+    check_number("omega", omega)
+    check_number("beta0", beta0)
     spec, window, batch = agent.collect_data_spec, config.n_step + 1, config.batch_size
     replay = PrioritizedReplay(spec, config.num_envs, config.replay_capacity, window,
                                omega, np.random.default_rng(np.random.randint(2**31)))
@@ -277,8 +294,7 @@ def build_per(config, tf_env, omega=0.6, beta0=0.4):
     collect = common.function(driver.run)
     for _ in range(-(-config.initial_collect_steps // config.num_envs)):
         collect()  # ε is still 1: random actions
-    return agent, q_net, lambda observations: q_net(observations)[0].numpy(), \
-        train_iteration
+    return train_iteration
 
 
 class MaskedCategoricalDqnAgent(categorical_dqn_agent.CategoricalDqnAgent):
@@ -303,23 +319,79 @@ def build_c51(config, tf_env):
     q_net = categorical_q_network.CategoricalQNetwork(
         tf_env.observation_spec(), tf_env.action_spec(), num_atoms=C51_ATOMS,
         fc_layer_params=config.fc_layer_params)
+    agent = make_c51_agent(MaskedCategoricalDqnAgent, config, tf_env, q_net)
+    return agent, q_net, c51_q_values(q_net), make_train_iteration(config, tf_env, agent)
+
+
+def make_c51_agent(agent_class, config, tf_env, q_net):
+    """A C51 agent of `agent_class` on C51_ATOMS atoms, with chapter 6's settings."""
     train_step_counter = tf.Variable(0, dtype=tf.int64)
-    agent = MaskedCategoricalDqnAgent(
+    agent = agent_class(
         tf_env.time_step_spec(), tf_env.action_spec(), categorical_q_network=q_net,
         optimizer=tf.keras.optimizers.Adam(learning_rate=config.learning_rate),
         min_q_value=C51_RANGE[0], max_q_value=C51_RANGE[1],
         epsilon_greedy=lambda: epsilon_at(config, train_step_counter),
         n_step_update=config.n_step, target_update_period=config.target_update_period,
+        target_update_tau=config.target_update_tau,
         gamma=config.gamma, gradient_clipping=config.gradient_clipping,
         train_step_counter=train_step_counter)
     agent.initialize()
+    return agent
+
+
+def c51_q_values(q_net):
+    """NumPy observations -> Q-values: each action's distribution, then its mean."""
     atoms = np.linspace(*C51_RANGE, C51_ATOMS, dtype=np.float32)
+    return lambda observations: tf.nn.softmax(
+        q_net(observations)[0], axis=-1).numpy() @ atoms
 
-    def q_values(observations):  # each action's distribution, then its mean
-        probabilities = tf.nn.softmax(q_net(observations)[0], axis=-1).numpy()
-        return probabilities @ atoms
 
-    return agent, q_net, q_values, make_train_iteration(config, tf_env, agent)
+class RainbowAgent(categorical_dqn_agent.CategoricalDqnAgent):
+    """C51 with Double DQN's choice of the next action, loss weights (zero for windows
+    that start on an episode's last step), and each window's cross-entropy returned
+    as its TD error, for prioritized replay."""
+
+    def _next_q_distribution(self, next_time_steps):
+        observations = next_time_steps.observation
+        online, _ = self._q_network(observations, next_time_steps.step_type)
+        best = tf.argmax(tf.nn.softmax(online) @ self._support[:, None], axis=1,
+                         output_type=tf.int32)  # [batch, 1]: the online greedy action
+        target, _ = self._target_q_network(observations, next_time_steps.step_type)
+        return tf.gather(tf.nn.softmax(target), best[:, 0], batch_dims=1)
+
+    def _loss(self, experience, gamma=1.0, weights=None, training=False, **unused):
+        first = tf.nest.map_structure(lambda t: t[:, :2], experience)
+        last = tf.nest.map_structure(lambda t: t[:, -2:], experience)
+        time_steps, policy_steps, _ = trajectory.experience_to_transitions(first, True)
+        _, _, next_time_steps = trajectory.experience_to_transitions(last, True)
+        discounts = gamma * experience.discount[:, :-1]  # [batch, n]
+        n_step_return = value_ops.discounted_return(
+            experience.reward[:, :-1], discounts, time_major=False,
+            final_value=tf.zeros_like(discounts[:, 0]), provide_all_returns=False)
+        moved = (n_step_return[:, None]
+                 + tf.reduce_prod(discounts, axis=1)[:, None] * self._support)
+        target = tf.stop_gradient(categorical_dqn_agent.project_distribution(
+            moved, self._next_q_distribution(next_time_steps), self._support))
+        logits, _ = self._q_network(time_steps.observation, time_steps.step_type,
+                                    training=training)
+        chosen = tf.gather(logits, policy_steps.action, batch_dims=1)
+        cross_entropy = tf.nn.softmax_cross_entropy_with_logits(target, chosen)
+        keep = tf.cast(~time_steps.is_last(), tf.float32)
+        if weights is not None:
+            keep *= weights
+        return tf_agent.LossInfo(tf.reduce_mean(keep * cross_entropy), dqn_agent.DqnLossInfo(
+            td_loss=keep * cross_entropy, td_error=tf.sign(keep) * cross_entropy))
+
+
+def build_rainbow(config, tf_env, omega=0.6, beta0=0.4):
+    """C51 + dueling + Double DQN + n-step + prioritized replay: see build_dqn."""
+    if not isinstance(config, DQNConfig):
+        raise TypeError(f"config must be a DQNConfig, got {type(config).__name__}")
+    q_net = DuelingQNetwork(tf_env.observation_spec(), tf_env.action_spec(),
+                            config.fc_layer_params, num_atoms=C51_ATOMS)
+    agent = make_c51_agent(RainbowAgent, config, tf_env, q_net)
+    return agent, q_net, c51_q_values(q_net), prioritized_iteration(
+        config, tf_env, agent, omega, beta0)
 
 
 VARIANTS = {  # name: (build function, changes to DQNConfig())
@@ -328,10 +400,12 @@ VARIANTS = {  # name: (build function, changes to DQNConfig())
     "dueling": (build_dueling, {}),
     "per": (build_per, {}),
     "c51": (build_c51, {}),
+    "rainbow": (build_rainbow, {}),
 }
 VARIANT_LABELS = {"double_dqn": "chapter 6's agent (Double DQN)",
                   "dqn": "without Double DQN", "dueling": "dueling",
-                  "per": "prioritized replay", "c51": "C51"}
+                  "per": "prioritized replay", "c51": "C51",
+                  "rainbow": "all four (Rainbow)"}
 
 
 VARIANT_FILES = ("variant_study.csv", "variant_study_curves.csv", "variant_study.json")

@@ -28,7 +28,7 @@ drops its rows). A finished study, run again, is replaced.
 
 Output, tidy (by default in sweeps/results/):
   dqn_sweep_curves.csv  one row per run and periodic evaluation: the setting (knob, epsilon_final,
-      gamma, fc_layer_params as "128-128", n_step), seed, iteration, env_steps, train_seconds,
+      gamma, fc_layer_params as "128-128", n_step, target_update_tau), seed, iteration, env_steps, train_seconds,
       eval_return (mean over 20 greedy episodes), confirm_return (100-episode confirmation, or
       empty), start_value (max_a Q(s0, a) over the evaluation's first states), epsilon
   dqn_sweep.csv  one row per run: the setting, seed, solved (the kept policy's mean over 100 fresh
@@ -52,13 +52,18 @@ from study import curves_path, parse_layers, rounded  # noqa: F401  (curves_path
 CHAPTER = "ch07_measuring_agents"  # the dqnbook module whose measure_run the runs call
 NOTEBOOK = "book/07_measuring_agents.ipynb"  # its notebook
 RESULTS = study.ROOT / "sweeps" / "results" / "dqn_sweep.csv"
-KNOBS = ["epsilon_final", "gamma", "fc_layer_params", "n_step"]
-VALUES = {  # chapter 6's defaults (0.04, 0.99, 128-128, 3) are among them
+KNOBS = ["epsilon_final", "gamma", "fc_layer_params", "n_step", "target_update_tau"]
+VALUES = {  # chapter 6's defaults (0.04, 0.99, 128-128, 3, 1.0) are among them
     "epsilon_final": [0.01, 0.04, 0.2],
     "gamma": [0.9, 0.99, 1.0],
     "fc_layer_params": ["32", "64-64", "128-128"],
     "n_step": [1, 3, 5],
+    "target_update_tau": [0.02, 1.0],
 }
+# A soft target update (target_update_tau < 1) blends the networks after every gradient step;
+# 0.02 gives the target's weights the mean age of chapter 6's hard copy every 100 steps (about
+# 50 gradient steps), so that the comparison is of the two rules, not of two time scales.
+SOFT_UPDATE_PERIOD = 1
 SEEDS = [0, 1, 2, 3, 4]
 BUDGET = {"num_iterations": 7_000}  # the default setting solves on every seed within it
 SETTING_COLUMNS = ["knob"] + KNOBS + ["seed"]
@@ -80,11 +85,12 @@ def layers_text(layers):
 def default_setting(config):
     """The knobs' values in `config` (e.g. chapter 6's defaults, `DQNConfig()`)."""
     return {"epsilon_final": config.epsilon_final, "gamma": config.gamma,
-            "fc_layer_params": layers_text(config.fc_layer_params), "n_step": config.n_step}
+            "fc_layer_params": layers_text(config.fc_layer_params), "n_step": config.n_step,
+            "target_update_tau": config.target_update_tau}
 
 
 def run_setting(setting, budget):
-    """One training run of `setting` (knob, the four knob values, seed) with chapter 7's
+    """One training run of `setting` (knob, the knobs' values, seed) with chapter 7's
     `measure_run`: (its run row, its curve rows)."""
     study.prepare_process()  # before TensorFlow is imported: one thread
     from dqnbook.ch06_dqn_tf_agents import DQNConfig  # imported here: they import TensorFlow
@@ -92,12 +98,20 @@ def run_setting(setting, budget):
 
     config = DQNConfig(epsilon_final=setting["epsilon_final"], gamma=setting["gamma"],
                           fc_layer_params=parse_layers(setting["fc_layer_params"]),
-                          n_step=setting["n_step"], **budget)
+                          n_step=setting["n_step"], **target_update(setting), **budget)
     run, curve = measure_run(config, setting["seed"])
     run = {**setting, **{k: rounded(v) for k, v in run.items()}}
     curve = [{**setting, **{k: rounded(record[k]) for k in CURVE_COLUMNS if k in record}}
              for record in curve]
     return run, curve
+
+
+def target_update(setting):
+    """The DQNConfig fields of a setting's target update: soft ones update every step."""
+    tau = setting["target_update_tau"]
+    if tau == 1.0:
+        return {}  # chapter 6's hard copy every target_update_period steps
+    return {"target_update_tau": tau, "target_update_period": SOFT_UPDATE_PERIOD}
 
 
 def one_knob_at_a_time(values, seeds, default):
@@ -120,6 +134,8 @@ def parse(argv):
     parser.add_argument("--layers", nargs="*", default=VALUES["fc_layer_params"],
                         help="hidden layer sizes, e.g. 32 64-64 128-128")
     parser.add_argument("--n-steps", type=int, nargs="*", default=VALUES["n_step"])
+    parser.add_argument("--taus", type=float, nargs="*", default=VALUES["target_update_tau"],
+                        help="target_update_tau values; below 1, a soft update every step")
     parser.add_argument("--seeds", type=int, nargs="+", default=SEEDS)
     parser.add_argument("--num-iterations", type=int, default=BUDGET["num_iterations"])
     parser.add_argument("--eval-interval", type=int,
@@ -135,6 +151,8 @@ def parse(argv):
                              "of resuming it")
     args = parser.parse_args(argv)
     study.check_layers_argument(parser, args.layers)
+    if any(not 0 < tau <= 1 for tau in args.taus):
+        parser.error("--taus must be in (0, 1]")
     if args.workers < 1:
         parser.error("--workers must be at least 1")
     if args.num_iterations < 1 or (args.eval_interval is not None and args.eval_interval < 1):
@@ -155,7 +173,8 @@ STUDY = study.Study(RESULTS, SETTING_COLUMNS, RUN_COLUMNS, CURVE_COLUMNS)
 def main(argv=None):
     args = parse(argv)
     values = {"epsilon_final": args.epsilons, "gamma": args.gammas,
-              "fc_layer_params": args.layers, "n_step": args.n_steps}
+              "fc_layer_params": args.layers, "n_step": args.n_steps,
+              "target_update_tau": args.taus}
     budget = {"num_iterations": args.num_iterations}
     if args.eval_interval is not None:
         budget["eval_interval"] = args.eval_interval

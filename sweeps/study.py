@@ -283,7 +283,9 @@ class Study:
         return self.out.with_suffix(".json")
 
     def key_of(self, row):
-        return tuple(str(row[k]) for k in self.key)
+        # A row stored with other columns (an older design of the study) gets "None" for
+        # a missing key column, so it matches no setting of this one.
+        return tuple(str(row.get(k)) for k in self.key)
 
     def stored_metadata(self):
         path = self.metadata_path

@@ -343,6 +343,7 @@ def stored_seed_curves(study, knobs):
     import pandas as pd
     curves = pd.read_csv(ROOT / "sweeps" / "results" / f"{study}_curves.csv",
                          dtype={"fc_layer_params": str})
+    curves = curves[curves["knob"].isin(["default", *knobs])]  # the settings of these knobs
     return {tuple(str(v) for v in setting): [group["eval_return"].tolist()
                                               for _, group in rows.groupby("seed")]
             for setting, rows in curves.groupby(knobs, sort=False)}

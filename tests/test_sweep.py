@@ -73,7 +73,8 @@ def test_stored_results_come_from_the_chapters_current_code():
 
 
 def test_bad_arguments_are_refused(capsys):
-    for argv in (["--layers", "64-x"], ["--workers", "0"], ["--num-iterations", "0"]):
+    for argv in (["--layers", "64-x"], ["--workers", "0"], ["--num-iterations", "0"],
+                 ["--taus", "0"], ["--taus", "1.5"]):
         with pytest.raises(SystemExit):
             dqn_sweep.parse(argv)
         assert "error:" in capsys.readouterr().err
@@ -85,7 +86,7 @@ def test_a_killed_sweep_resumes_without_running_its_stored_runs_again(tmp_path):
     killed with SIGKILL as soon as its first run is stored, then started again."""
     out = tmp_path / "sweep.csv"
     sweep = [sys.executable, str(ROOT / "sweeps" / "dqn_sweep.py"), "--epsilons", "--gammas",
-             "0.9", "--layers", "--n-steps", "--seeds", "0", "--num-iterations", "20",
+             "0.9", "--layers", "--n-steps", "--taus", "--seeds", "0", "--num-iterations", "20",
              "--eval-interval", "10", "--workers", "1", "--out", str(out)]
     process = subprocess.Popen(sweep, cwd=tmp_path, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)

@@ -28,7 +28,7 @@ import study
 pytestmark = pytest.mark.slow
 # Chapter 6's defaults only (empty lists: no other value of any knob), 2 seeds.
 SWEEP = [sys.executable, str(ROOT / "sweeps" / "dqn_sweep.py"), "--epsilons", "--gammas",
-         "--layers", "--n-steps", "--seeds", "0", "1", "--num-iterations", "300",
+         "--layers", "--n-steps", "--taus", "--seeds", "0", "1", "--num-iterations", "300",
          "--eval-interval", "150"]
 TIMING = {"train_seconds", "seconds_to_475", "run_seconds"}
 
