@@ -336,7 +336,7 @@ def greedy_numpy(weights):
 
 def train_whole_graph(config, seed=SEED, jit_compile=False, progress=True):
     """Chapter 6's agent trained by make_run's function, a chunk of eval_interval
-    iterations per call. As chapter 6's train_agent: a periodic evaluation
+    iterations per call. As in chapter 6's training: a periodic evaluation
     >= candidate_return earns a confirmation, on Gymnasium's CartPole-v1; the best
     policy is kept; a confirmation >= keep_return stops training."""
     check_int("seed", seed, minimum=0)

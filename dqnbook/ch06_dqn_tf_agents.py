@@ -172,7 +172,7 @@ class DQNConfig:
     num_iterations: int = 10_000  # at most; see keep_return
     epsilon_decay_iterations: int = 2_000  # ε falls linearly from 1 over these
     target_update_period: int = 100  # gradient steps between target-network updates
-    target_update_tau: float = 1.0  # each update: target ← tau·online + (1 − tau)·target
+    target_update_tau: float = 1.0  # update: target ← tau·online + (1 − tau)·target
     n_step: int = 3  # rewards summed before bootstrapping
     double_dqn: bool = True  # DdqnAgent rather than DqnAgent
     td_loss: str = "huber"  # or "squared"
@@ -214,8 +214,7 @@ def make_agent(config, tf_env, q_net):
         target_update_period=config.target_update_period,
         target_update_tau=config.target_update_tau,
         td_errors_loss_fn=losses[config.td_loss],
-        gamma=config.gamma,
-        gradient_clipping=config.gradient_clipping,
+        gamma=config.gamma, gradient_clipping=config.gradient_clipping,
         train_step_counter=train_step_counter)
     agent.initialize()
     return agent

@@ -320,7 +320,8 @@ def build_c51(config, tf_env):
         tf_env.observation_spec(), tf_env.action_spec(), num_atoms=C51_ATOMS,
         fc_layer_params=config.fc_layer_params)
     agent = make_c51_agent(MaskedCategoricalDqnAgent, config, tf_env, q_net)
-    return agent, q_net, c51_q_values(q_net), make_train_iteration(config, tf_env, agent)
+    train_iteration = make_train_iteration(config, tf_env, agent)
+    return agent, q_net, c51_q_values(q_net), train_iteration
 
 
 def make_c51_agent(agent_class, config, tf_env, q_net):
@@ -379,8 +380,9 @@ class RainbowAgent(categorical_dqn_agent.CategoricalDqnAgent):
         keep = tf.cast(~time_steps.is_last(), tf.float32)
         if weights is not None:
             keep *= weights
-        return tf_agent.LossInfo(tf.reduce_mean(keep * cross_entropy), dqn_agent.DqnLossInfo(
-            td_loss=keep * cross_entropy, td_error=tf.sign(keep) * cross_entropy))
+        extra = dqn_agent.DqnLossInfo(td_loss=keep * cross_entropy,
+                                      td_error=tf.sign(keep) * cross_entropy)
+        return tf_agent.LossInfo(tf.reduce_mean(keep * cross_entropy), extra)
 
 
 def build_rainbow(config, tf_env, omega=0.6, beta0=0.4):
