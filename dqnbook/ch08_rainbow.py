@@ -24,7 +24,8 @@ from dqnbook.ch06_dqn_tf_agents import (
     make_train_iteration, truncation_weights,
 )
 from dqnbook.ch07_measuring_agents import (
-    measure_run, t_interval, verdict, welch_interval, wilson_interval,
+    iqm, measure_run, stratified_interval, t_interval, verdict, welch_interval,
+    wilson_interval,
 )
 
 # The notebook's cells tagged `source`, in order:
@@ -451,6 +452,8 @@ def variant_table(runs, curves, baseline="double_dqn"):
         solved = int(mine["solved"].astype(bool).sum())
         low, high = wilson_interval(solved, len(mine))
         mean, mean_low, mean_high = t_interval(run_mean.loc[name])
+        score = run_mean.loc[name] / 500  # chapter 7's score: 500 is the most
+        middle, iqm_low, iqm_high = stratified_interval([score], iqm)
         difference, d_low, d_high = welch_interval(run_mean.loc[name],
                                                    run_mean.loc[baseline])
         rows[VARIANT_LABELS.get(name, name)] = {
@@ -458,6 +461,7 @@ def variant_table(runs, curves, baseline="double_dqn"):
             "steps to 475 (median)": mine["env_steps_to_475"].median(),
             "stays ≥ 475": mine["after_475_fraction"].mean(),
             "run mean [95%]": f"{mean:.0f} [{mean_low:.0f}, {mean_high:.0f}]",
+            "IQM score [95%]": f"{middle:.2f} [{iqm_low:.2f}, {iqm_high:.2f}]",
             "vs Double DQN": "–" if name == baseline else
             f"{difference:+.0f} [{d_low:+.0f}, {d_high:+.0f}]",
             "verdict": "–" if name == baseline else verdict(d_low, d_high),

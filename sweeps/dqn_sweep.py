@@ -27,10 +27,11 @@ code or other arguments is not mixed with this one (the script stops and says so
 drops its rows). A finished study, run again, is replaced.
 
 Output, tidy (by default in sweeps/results/):
-  dqn_sweep_curves.csv  one row per run and periodic evaluation: the setting (knob, epsilon_final,
-      gamma, fc_layer_params as "128-128", n_step, target_update_tau), seed, iteration, env_steps, train_seconds,
-      eval_return (mean over 20 greedy episodes), confirm_return (100-episode confirmation, or
-      empty), start_value (max_a Q(s0, a) over the evaluation's first states), epsilon
+  dqn_sweep_curves.csv  one row per run and periodic evaluation: the setting (knob,
+      epsilon_final, gamma, fc_layer_params as "128-128", n_step, target_update_tau), seed,
+      iteration, env_steps, train_seconds, eval_return (mean over 20 greedy episodes),
+      confirm_return (100-episode confirmation, or empty), start_value (max_a Q(s0, a) over
+      the evaluation's first states), epsilon
   dqn_sweep.csv  one row per run: the setting, seed, solved (the kept policy's mean over 100 fresh
       episodes from HELD_OUT_SEED is >= 475), kept_mean, kept_min, kept_iteration,
       iterations_to_475, env_steps_to_475, seconds_to_475 (to the first evaluation
