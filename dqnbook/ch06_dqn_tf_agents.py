@@ -172,7 +172,7 @@ class DQNConfig:
     num_iterations: int = 10_000  # at most; see keep_return
     epsilon_decay_iterations: int = 2_000  # ε falls linearly from 1 over these
     target_update_period: int = 100  # gradient steps between target-network updates
-    target_update_tau: float = 1.0  # update: target ← tau·online + (1 − tau)·target
+    target_update_tau: float = 1.0  # each update: this share of the way; 1 copies
     n_step: int = 3  # rewards summed before bootstrapping
     double_dqn: bool = True  # DdqnAgent rather than DqnAgent
     td_loss: str = "huber"  # or "squared"

@@ -350,8 +350,8 @@ def c51_q_values(q_net):
 
 class RainbowAgent(categorical_dqn_agent.CategoricalDqnAgent):
     """C51 with Double DQN's choice of the next action, loss weights (zero for windows
-    that start on an episode's last step), and each window's cross-entropy returned
-    as its TD error, for prioritized replay."""
+    that start on an episode's last step), and each window's KL divergence from its
+    target distribution returned as its TD error, for prioritized replay."""
 
     def _next_q_distribution(self, next_time_steps):
         observations = next_time_steps.observation
@@ -378,15 +378,17 @@ class RainbowAgent(categorical_dqn_agent.CategoricalDqnAgent):
                                     training=training)
         chosen = tf.gather(logits, policy_steps.action, batch_dims=1)
         cross_entropy = tf.nn.softmax_cross_entropy_with_logits(target, chosen)
+        # KL = cross-entropy - the target's entropy: 0 for an exact prediction.
+        kl = cross_entropy + tf.reduce_sum(tf.math.xlogy(target, target), axis=1)
         keep = tf.cast(~time_steps.is_last(), tf.float32)
         if weights is not None:
             keep *= weights
         extra = dqn_agent.DqnLossInfo(td_loss=keep * cross_entropy,
-                                      td_error=tf.sign(keep) * cross_entropy)
+                                      td_error=tf.sign(keep) * kl)
         return tf_agent.LossInfo(tf.reduce_mean(keep * cross_entropy), extra)
 
 
-def build_rainbow(config, tf_env, omega=0.6, beta0=0.4):
+def build_rainbow(config, tf_env, omega=0.5, beta0=0.4):
     """C51 + dueling + Double DQN + n-step + prioritized replay: see build_dqn."""
     if not isinstance(config, DQNConfig):
         raise TypeError(f"config must be a DQNConfig, got {type(config).__name__}")
