@@ -49,10 +49,10 @@ def test_variant_option_knows_chapter_8s_variants():
 
 
 def test_unknown_variants_are_refused(capsys, monkeypatch):
-    monkeypatch.setattr(sys, "argv", ["dqn_cartpole.py", "--variant", "rainbow"])
+    monkeypatch.setattr(sys, "argv", ["dqn_cartpole.py", "--variant", "noisy_nets"])
     with pytest.raises(SystemExit):
         dqn_cartpole.main()
-    assert "unknown ['rainbow']" in capsys.readouterr().err
+    assert "unknown ['noisy_nets']" in capsys.readouterr().err
 
 
 # The appendix's whole loop in one graph (benchmarks/dqn_cartpole.py --whole-graph --save).

@@ -70,7 +70,7 @@ def test_stored_results_come_from_the_chapters_current_code(chapter8, name):
 
 def test_bad_arguments_are_refused(capsys):
     names = ["double_dqn", "dqn"]
-    for argv in (["--variants", "rainbow"], ["--workers", "0"], ["--num-iterations", "0"]):
+    for argv in (["--variants", "noisy_nets"], ["--workers", "0"], ["--num-iterations", "0"]):
         with pytest.raises(SystemExit):
             variant_study.parse(argv, names)
         assert "error:" in capsys.readouterr().err
