@@ -24,8 +24,8 @@ from dqnbook.ch06_dqn_tf_agents import (
     make_train_iteration, truncation_weights,
 )
 from dqnbook.ch07_measuring_agents import (
-    iqm, measure_run, stratified_interval, t_interval, verdict, welch_interval,
-    wilson_interval,
+    holm_adjusted, holm_verdicts, iqm, measure_run, stratified_interval, t_interval,
+    welch_interval, welch_p_value, wilson_interval,
 )
 
 # The notebook's cells tagged `source`, in order:
@@ -446,8 +446,15 @@ def beliefs_and_returns(curves, from_iteration=0):
 
 
 def variant_table(runs, curves, baseline="double_dqn"):
-    """One row per variant: chapter 7's run measurements, summarised over seeds."""
+    """One row per variant: chapter 7's run measurements, summarised over seeds, and
+    its run mean's difference from the baseline's, alone and in the family (Holm)."""
     run_mean = curves.groupby(["variant", "seed"])["eval_return"].mean()
+    others = [n for n in runs["variant"].unique() if n != baseline]
+    p_values = [welch_p_value(run_mean.loc[n], run_mean.loc[baseline]) for n in others]
+    differences = [run_mean.loc[n].mean() - run_mean.loc[baseline].mean()
+                   for n in others]
+    family = dict(zip(others, zip(holm_adjusted(p_values),
+                                  holm_verdicts(differences, p_values))))
     rows = {}
     for name in runs["variant"].unique():
         mine = runs[runs["variant"] == name]
@@ -458,14 +465,16 @@ def variant_table(runs, curves, baseline="double_dqn"):
         middle, iqm_low, iqm_high = stratified_interval([score], iqm)
         difference, d_low, d_high = welch_interval(run_mean.loc[name],
                                                    run_mean.loc[baseline])
+        holm_p, family_verdict = family.get(name, (None, "–"))
         rows[VARIANT_LABELS.get(name, name)] = {
             "solved": f"{solved}/{len(mine)} ({low:.2f}–{high:.2f})",
             "steps to 475 (median)": mine["env_steps_to_475"].median(),
             "stays ≥ 475": mine["after_475_fraction"].mean(),
             "run mean [95%]": f"{mean:.0f} [{mean_low:.0f}, {mean_high:.0f}]",
             "IQM score [95%]": f"{middle:.2f} [{iqm_low:.2f}, {iqm_high:.2f}]",
-            "vs Double DQN": "–" if name == baseline else
+            "vs Double DQN, alone": "–" if name == baseline else
             f"{difference:+.0f} [{d_low:+.0f}, {d_high:+.0f}]",
-            "verdict": "–" if name == baseline else verdict(d_low, d_high),
+            "Holm p": "–" if holm_p is None else f"{holm_p:.2f}",
+            "verdict (family)": family_verdict,
             "train s (median)": mine["train_seconds"].median()}
     return pd.DataFrame(rows).T
