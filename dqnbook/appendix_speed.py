@@ -320,7 +320,7 @@ class WholeGraphResult:
     env_steps_to_475: int = None
     seconds_to_475: float = None  # building, first call, in-graph evaluations included
     compile_seconds: float = 0.0  # the first call: tracing (+ XLA), random steps
-    iterations: int = 0  # training iterations (the random ones not counted)
+    iterations: int = 0  # training iterations (random passes not counted)
     iterations_per_second: float = 0.0  # after the first call
     best_score: float = -math.inf  # the kept policy's (confirmation if confirmed)
     kept_confirmed: bool = False
@@ -343,7 +343,7 @@ def train_whole_graph(config, seed=SEED, jit_compile=False, progress=True):
     started, confirm_seconds = time.perf_counter(), 0.0
     agent = WholeGraphAgent(config, seed)
     run = make_run(agent, jit_compile)
-    warm = config.initial_collect_steps // config.num_envs  # random iterations
+    warm = config.initial_collect_steps // config.num_envs  # random passes
     run(tf.constant(warm))  # traces (and compiles) the function
     result = WholeGraphResult(compile_seconds=time.perf_counter() - started)
     bar = tqdm(total=config.num_iterations, disable=not progress, desc="iterations")

@@ -94,7 +94,7 @@ def reinforce(num_episodes=500, batch_episodes=10, fc_layer_params=(32,), gamma=
         size = min(batch_episodes, num_episodes - start)
         batch = [play_episode(env, weights, rng) for _ in range(size)]
         g = np.concatenate([returns_to_go(rewards, gamma) for *_, rewards in batch])
-        advantages = (g - g.mean()) / (g.std() + 1e-8)  # G_t - b, normalised
+        advantages = (g - g.mean()) / (g.std() + 1e-8)  # G_t - B, normalised
         observations, actions, _ = (np.concatenate(x) for x in zip(*batch))
         gradient_step(observations, actions, advantages.astype(np.float32))
         returns += [sum(rewards) for *_, rewards in batch]

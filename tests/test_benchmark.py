@@ -7,6 +7,8 @@ its results with a digest of the code it ran. These tests fail when the stored r
 back those claims, or when a chapter's code has changed since (re-run the benchmark with --save).
 """
 import csv
+import math
+import statistics
 import json
 import sys
 
@@ -106,3 +108,59 @@ def test_whole_graph_runs_alone(capsys, monkeypatch):
     with pytest.raises(SystemExit):
         dqn_cartpole.main()
     assert "--whole-graph runs alone" in capsys.readouterr().err
+
+
+def colab_fallback(notebook, names):
+    """The literal values a notebook's cell uses when the stored results are not next to it
+    (as in Colab): the first assignment to each of `names`, evaluated as a literal."""
+    import ast
+
+    import notebooks
+    from conftest import ROOT, load_notebook
+    found = {}
+    for cell in load_notebook(ROOT / "book" / notebook)["cells"]:
+        if cell["cell_type"] != "code" or "the values they held" not in notebooks.source(cell):
+            continue
+        for node in ast.parse(notebooks.source(cell)).body:
+            if (isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name)
+                    and node.targets[0].id in names and node.targets[0].id not in found):
+                value = node.value
+                if isinstance(value, ast.Dict):  # list(range(20)) -> its list
+                    value = ast.parse(ast.unparse(value).replace(
+                        "list(range(20))", str(list(range(20)))), mode="eval").body
+                found[node.targets[0].id] = ast.literal_eval(value)
+    assert set(found) == set(names), f"{notebook}: no fallback for {set(names) - set(found)}"
+    return found
+
+
+def close(fallback, stored):
+    return math.isclose(fallback, stored, rel_tol=0.01, abs_tol=0.01)
+
+
+def test_colab_fallbacks_equal_the_stored_results():
+    """Chapter 6 and Appendix A state the benchmark's numbers in Colab too, from copies in
+    their cells: the copies must be the stored results (to two significant decimals)."""
+    ch6 = colab_fallback("06_dqn_tf_agents.ipynb", {"benchmark"})["benchmark"]
+    assert ch6["seeds"] == STORED["seeds"]
+    assert close(ch6["summaries"]["6"]["kept_min"], STORED["summaries"]["6"]["kept_min"])
+    whole_graph = json.loads(dqn_cartpole.RESULTS.with_name(
+        "dqn_cartpole_whole_graph.json").read_text())
+    app = colab_fallback("appendix_speed.ipynb", {"whole_graph_bench", "ch6_rows"})
+    fallback = app["whole_graph_bench"]
+    assert fallback["seeds"] == whole_graph["seeds"]
+    assert fallback["cores"] == whole_graph["cores"]
+    assert close(fallback["article_iterations_per_second"],
+                 whole_graph["article_iterations_per_second"])
+    assert close(fallback["line"]["agents_median_s"], whole_graph["line"]["agents_median_s"])
+    for loop, row in fallback["line"]["figures"].items():
+        for name, value in row.items():
+            assert close(value, whole_graph["line"]["figures"][loop][name]), (loop, name)
+    with open(dqn_cartpole.RESULTS.with_name("dqn_cartpole_whole_graph.csv"),
+              newline="") as f:
+        rows = [r for r in csv.DictReader(f) if r["loop"] == "ch6"]
+    stored_ch6 = {"solved": sum(r["solved"] == "True" for r in rows), "n": len(rows),
+                  "median_steps": statistics.median(
+                      float(r["env_steps_to_475"]) for r in rows if r["env_steps_to_475"]),
+                  "rate": statistics.median(float(r["iterations_per_second"]) for r in rows)}
+    for name, value in app["ch6_rows"].items():
+        assert close(value, stored_ch6[name]), name
