@@ -153,6 +153,19 @@ def explorer_title(setting, default, labels, table):
             f"{final.mean():.0f} (seeds {final.min():.0f}–{final.max():.0f})")
 
 
+T_QUANTILES = {}  # Student's t quantiles computed so far, by (df, probability)
+
+
+def t_quantile(df, probability):
+    """Student's t quantile, from TFP, computed once per (df, probability): a plot of
+    a study's bands asks for the same one hundreds of times, at 30 ms a call."""
+    key = (float(df), float(probability))
+    if key not in T_QUANTILES:
+        T_QUANTILES[key] = float(tfp.distributions.StudentT(
+            df=key[0], loc=0.0, scale=1.0).quantile(key[1]))
+    return T_QUANTILES[key]
+
+
 def t_interval(values, level=0.95):
     """(mean, low, high): the mean of `values`, one per seed, and its t-interval,
     mean ± t(level; n - 1) · s / √n, which assumes the seeds' values are roughly
@@ -161,8 +174,7 @@ def t_interval(values, level=0.95):
     if values.ndim != 1 or len(values) < 2 or not np.all(np.isfinite(values)):
         raise ValueError("need a 1-D array of at least two finite values")
     check_number("level", level, low=0.5, high=0.999)
-    t = float(tfp.distributions.StudentT(df=len(values) - 1.0, loc=0.0,
-                                         scale=1.0).quantile((1 + level) / 2))
+    t = t_quantile(len(values) - 1, (1 + level) / 2)
     half = t * values.std(ddof=1) / np.sqrt(len(values))
     return values.mean(), values.mean() - half, values.mean() + half
 
