@@ -12,11 +12,11 @@ pytest_plugins = ["executed_notebooks"]
 # seed re-run and the browser tests, one book build, have groups of their own). Units are handed
 # out in collection order. Long units go first, so that the workers finish together rather than
 # one waiting for a long unit started last. Rough CPU seconds of each unit on a 2-core machine
-# (the notebooks' from their nbval runs in December 2026; a seed re-run costs about the same as
-# its notebook's nbval run); only the order matters.
-UNIT_COSTS = [("06_", 160), ("08_", 160), ("test_colab_install.py", 150), ("05_", 145),
-              ("appendix_speed", 115), ("test_sweep_ray.py", 100), ("04_", 50), ("07_", 40),
-              ("09_", 40), ("test_sweep.py", 15)]
+# (from a fresh clone's run in December 2026; a seed re-run costs about the same as its
+# notebook's nbval run); only the order matters.
+UNIT_COSTS = [("06_", 150), ("test_sweep_ray.py", 130), ("05_", 100), ("08_", 90),
+              ("test_colab_install.py", 80), ("appendix_speed", 65), ("04_", 35), ("09_", 35),
+              ("07_", 25), ("test_sweep.py", 20)]
 # The browser tests build the book from the notebooks as nbval executes them in this run
 # (tools/executed_notebooks.py) and wait for every one: they come after all of nbval, whose last
 # (shortest) notebooks are then running or done, and before the seed re-runs and other tests,
